@@ -1,0 +1,48 @@
+"""The source-to-source compiler: one module per stage, composed here.
+
+    capture -> check -> normalize          a Program, per function and input kinds
+    capture -> trace                       the same, for functions whose source Python lost
+    activity -> reverse -> optimize -> emit   an Adjoint, per Program and what is differentiated
+"""
+from dataclasses import dataclass
+
+from ..primitives import TABLE
+from .activity import active_values
+from .capture import capture
+from .check import check
+from .emit import emit, globals_names
+from .ir import leaves
+from .normalize import normalize
+from .optimize import optimize
+from .reverse import reverse
+from .trace import trace
+
+
+@dataclass
+class Adjoint:
+    """A generated gradient function and what its arguments and results are."""
+    function: object      # f(*param_arrays, *input_arrays, *sens_arrays) -> tuple of gradients
+    source: str
+    n_sens: int           # sens arguments it takes: one per output leaf with sens_param, else 0
+
+
+def program_of(fn, instance, inputs):
+    """Stages 1-3 for `fn` (a method of `instance`, or a plain function) called with `inputs`
+    (None for a Tensor, else the constant passed)."""
+    captured = capture(fn, instance)
+    reserved = globals_names() | {p.name for p in TABLE.values() if p.forward is None}
+    if not captured.has_source:
+        return trace(captured, inputs, reserved)
+    check(captured)
+    return normalize(captured, inputs, reserved)
+
+
+def adjoint_of(program, wrt_inputs, wrt_params, sens_param):
+    """Stages 4-7: the adjoint of `program` for the gradients of `wrt_inputs` (indices of its
+    inputs) and `wrt_params` (indices of its params)."""
+    inputs = [program.inputs[i] for i in wrt_inputs]
+    params = [program.params[i] for i in wrt_params]
+    active = active_values(program, [i.name for i in inputs] + [p.var for p in params])
+    module = optimize(reverse(program, active, inputs, params, sens_param))
+    function, source = emit(module, program)
+    return Adjoint(function, source, len(leaves(program.output)) if sens_param else 0)

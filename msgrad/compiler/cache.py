@@ -1,0 +1,56 @@
+"""Generated code is made once and reused: Programs per function and input kinds, Adjoints per
+Program and what is differentiated.
+
+A Program is shared by every instance of a Cell class whose attributes it read look the same
+(`Program.reads`); each call checks that, so an attribute changed after generation, or another
+instance configured differently, never runs stale code. Keys hold functions weakly, so a Cell
+class redefined in a notebook gets new code and the old entries go with the old class."""
+import threading
+import weakref
+
+from . import adjoint_of, program_of
+from .normalize import fingerprint
+
+MAX_PROGRAMS = 8          # per function and input kinds; the oldest is dropped first
+
+_programs = weakref.WeakKeyDictionary()     # function -> {input kinds: [Program, ...]}
+_lock = threading.RLock()
+
+
+def program_for(fn, instance, kinds):
+    """The Program of `fn` for `instance` and input `kinds`, generated on first use."""
+    candidates = _programs.get(fn, {}).get(kinds, ())
+    for program in candidates:
+        if _still_valid(program, instance):
+            return program
+    with _lock:
+        program = program_of(fn, instance, kinds)
+        entries = _programs.setdefault(fn, {}).setdefault(kinds, [])
+        entries.insert(0, program)
+        del entries[MAX_PROGRAMS:]
+    return program
+
+
+def adjoint_for(program, wrt_inputs, wrt_params, sens_param):
+    """The compiled Adjoint of `program` for this choice of gradients, generated on first use."""
+    key = (wrt_inputs, wrt_params, sens_param)
+    adjoint = program.adjoints.get(key)
+    if adjoint is None:
+        with _lock:
+            adjoint = program.adjoints.get(key)
+            if adjoint is None:
+                adjoint = program.adjoints[key] = adjoint_of(program, wrt_inputs, wrt_params, sens_param)
+    return adjoint
+
+
+def resolve(instance, path):
+    for attr in path:
+        instance = getattr(instance, attr)
+    return instance
+
+
+def _still_valid(program, instance):
+    try:
+        return all(fingerprint(resolve(instance, path)) == expected for path, expected in program.reads)
+    except AttributeError:
+        return False

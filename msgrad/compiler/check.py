@@ -1,0 +1,91 @@
+"""Stage 2, check: reject what msgrad cannot differentiate yet, naming the construct, the
+user's file, line and column, and what to write instead. Nothing past this stage guesses."""
+import ast
+
+_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, ast.Pass)
+_EXPRESSIONS = (ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Attribute, ast.Constant,
+                ast.Tuple, ast.List, ast.keyword, ast.Load, ast.Store, ast.operator, ast.unaryop)
+_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
+_UNARY = (ast.USub, ast.UAdd)
+
+# construct -> (what to call it, what to do instead)
+_UNSUPPORTED = {
+    ast.If: ("an `if` statement", "Branching is not differentiated yet; compute both sides and combine "
+             "them with arithmetic, or move the branch out of construct."),
+    ast.For: ("a `for` loop", "Loops are not differentiated yet; unroll the loop by hand or move it "
+              "out of construct."),
+    ast.While: ("a `while` loop", "Loops are not differentiated yet; move the loop out of construct."),
+    ast.Try: ("a `try` statement", "Move the try/except out of construct, or compute the value under "
+              "ops.stop_gradient."),
+    ast.With: ("a `with` statement", "Move the with block out of construct."),
+    ast.Raise: ("a `raise` statement", "Check inputs before calling the gradient, outside construct."),
+    ast.Assert: ("an `assert` statement", "Check inputs before calling the gradient, outside construct."),
+    ast.Delete: ("a `del` statement", "Leave the name alone; msgrad frees what the gradient no longer needs."),
+    ast.Global: ("a `global` statement", "Pass the value in as an argument or keep it on self."),
+    ast.Nonlocal: ("a `nonlocal` statement", "Pass the value in as an argument or keep it on self."),
+    ast.Import: ("an import", "Import at the top of the module."),
+    ast.ImportFrom: ("an import", "Import at the top of the module."),
+    ast.FunctionDef: ("a nested function definition", "Define the function at module level."),
+    ast.ClassDef: ("a class definition", "Define the class at module level."),
+    ast.Yield: ("`yield`", "construct must return its result; it cannot be a generator."),
+    ast.YieldFrom: ("`yield from`", "construct must return its result; it cannot be a generator."),
+    ast.Await: ("`await`", "construct runs synchronously; call it without async."),
+    ast.Lambda: ("a lambda", "Define a function at module level."),
+    ast.IfExp: ("a conditional expression", "Conditional expressions are not differentiated yet."),
+    ast.Subscript: ("indexing", "Indexing and slicing are not differentiated yet."),
+    ast.Compare: ("a comparison", "Comparisons are not differentiated yet; compute them outside construct."),
+    ast.BoolOp: ("`and`/`or`", "Boolean logic is not differentiated yet."),
+    ast.ListComp: ("a list comprehension", "Comprehensions are not differentiated yet."),
+    ast.GeneratorExp: ("a generator expression", "Generator expressions are not differentiated yet."),
+    ast.DictComp: ("a dict comprehension", "Comprehensions are not differentiated yet."),
+    ast.SetComp: ("a set comprehension", "Comprehensions are not differentiated yet."),
+    ast.Dict: ("a dict", "Return a tuple of Tensors instead of a dict."),
+    ast.Starred: ("star-unpacking", "Name each value instead of unpacking with *."),
+    ast.JoinedStr: ("an f-string", "Build strings outside construct."),
+    ast.NamedExpr: ("`:=`", "Assign the value in a statement of its own."),
+}
+_UNSUPPORTED.update({getattr(ast, n): _UNSUPPORTED[getattr(ast, b)]
+                     for n, b in [("AsyncFunctionDef", "FunctionDef"), ("AsyncFor", "For"),
+                                  ("AsyncWith", "With"), ("TryStar", "Try")] if hasattr(ast, n)})
+
+
+def check(captured):
+    """Raise a GradError at the first construct of `captured` that msgrad cannot differentiate."""
+    source, fn = captured.source, captured.source.node
+    args = fn.args
+    if args.vararg or args.kwarg or args.kwonlyargs:
+        raise source.error(fn, f"{source.qualname} takes *args, **kwargs or keyword-only arguments",
+                           "Give construct a fixed list of positional arguments.")
+    for stmt in fn.body:
+        for node in ast.walk(stmt):
+            _check_node(source, node)
+
+
+def _check_node(source, node):
+    if isinstance(node, _STATEMENTS + _EXPRESSIONS):
+        if isinstance(node, ast.BinOp) and not isinstance(node.op, _BINARY):
+            raise source.error(node, f"msgrad does not differentiate the operator "
+                                     f"`{type(node.op).__name__}`",
+                               "Use +, -, *, /, ** or @, or the matching ops function.")
+        if isinstance(node, ast.UnaryOp) and not isinstance(node.op, _UNARY):
+            raise source.error(node, f"msgrad does not differentiate the unary operator "
+                                     f"`{type(node.op).__name__}`", "Use unary minus or an ops function.")
+        if isinstance(node, ast.Expr) and not isinstance(node.value, (ast.Constant, ast.Call)):
+            raise source.error(node, "an expression statement has no effect",
+                               "Assign its value to a name or remove it.")
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            _check_targets(source, node)
+        return
+    name, hint = _UNSUPPORTED.get(type(node), (f"`{type(node).__name__}`", None))
+    raise source.error(node, f"msgrad cannot differentiate {name} in {source.qualname}", hint)
+
+
+def _check_targets(source, node):
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    for target in targets:
+        names = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
+        for name in names:
+            if not isinstance(name, ast.Name):
+                raise source.error(name, "msgrad can only assign to plain names here",
+                                   "Assign to a local name; attributes and items of self are not "
+                                   "written in construct.")

@@ -1,0 +1,183 @@
+"""Stage 7, emit: source text, a compiled function, and the debug dump.
+
+The text comes from astunparse (the project's declared unparser), taught two things it gets
+wrong on modern Python: it wraps every operation in parentheses, and it prints `x[:, 1:]` as
+the invalid `x[(:, 1:)]`. The compiled function is registered with linecache, so tracebacks
+and debuggers show generated lines; MSGRAD_DUMP and save_graphs write the text out."""
+import ast
+import io
+import itertools
+import linecache
+import os
+import sys
+import threading
+
+import astunparse
+import numpy as np
+
+from .. import context, runtime
+from .reverse import Comment
+
+# Binding power of each operator: a child binding more loosely than its parent gets parentheses.
+_PRECEDENCE = {ast.Add: 11, ast.Sub: 11, ast.Mult: 12, ast.Div: 12, ast.FloorDiv: 12, ast.Mod: 12,
+               ast.MatMult: 12, ast.Pow: 14, ast.USub: 13, ast.UAdd: 13, ast.Invert: 13,
+               ast.Not: 4, ast.And: 3, ast.Or: 2}
+_COMPARE, _ATOM = 6, 16
+
+
+class TidyUnparser(astunparse.Unparser):
+    """astunparse with parentheses only where precedence needs them, valid subscripts, and
+    `Comment` statements printed as comments."""
+
+    def _Comment(self, node):
+        self.fill("# " + node.text)
+
+    def _FunctionDef(self, node):
+        self.fill(f"def {node.name}(")
+        self.dispatch(node.args)
+        self.write(")")
+        self.enter()
+        self.dispatch(node.body)
+        self.leave()
+
+    def _BinOp(self, node):
+        prec = _PRECEDENCE[type(node.op)]
+        right_assoc = isinstance(node.op, ast.Pow)
+        self._operand(node.left, prec + right_assoc)
+        self.write(" " + self.binop[type(node.op).__name__] + " ")
+        self._operand(node.right, prec + (not right_assoc))
+
+    def _UnaryOp(self, node):
+        self.write(self.unop[type(node.op).__name__])
+        if isinstance(node.op, ast.Not):
+            self.write(" ")
+        self._operand(node.operand, _PRECEDENCE[type(node.op)])
+
+    def _Compare(self, node):
+        self._operand(node.left, _COMPARE + 1)
+        for op, right in zip(node.ops, node.comparators):
+            self.write(" " + self.cmpops[type(op).__name__] + " ")
+            self._operand(right, _COMPARE + 1)
+
+    def _BoolOp(self, node):
+        prec = _PRECEDENCE[type(node.op)]
+        for i, value in enumerate(node.values):
+            if i:
+                self.write(f" {self.boolops[type(node.op)]} ")
+            self._operand(value, prec + 1)
+
+    def _Subscript(self, node):
+        self._operand(node.value, _ATOM)
+        self.write("[")
+        index = node.slice
+        if isinstance(index, ast.Tuple) and index.elts:
+            for i, item in enumerate(index.elts):
+                if i:
+                    self.write(", ")
+                self.dispatch(item)
+            if len(index.elts) == 1:
+                self.write(",")
+        else:
+            self.dispatch(index)
+        self.write("]")
+
+    def _Constant(self, node):
+        if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and node.value < 0:
+            self.write("(" + repr(node.value) + ")")
+        else:
+            super()._Constant(node)
+
+    def _Return(self, node):
+        self.fill("return")
+        if node.value is not None:
+            self.write(" ")
+            if isinstance(node.value, ast.Tuple) and node.value.elts:
+                self._elements(node.value.elts)
+            else:
+                self.dispatch(node.value)
+
+    def _Tuple(self, node):
+        self.write("(")
+        self._elements(node.elts)
+        self.write(")")
+
+    def _elements(self, elts):
+        for i, elt in enumerate(elts):
+            if i:
+                self.write(", ")
+            self.dispatch(elt)
+        if len(elts) == 1:
+            self.write(",")
+
+    def _operand(self, node, min_prec):
+        prec = _precedence(node)
+        if prec < min_prec:
+            self.write("(")
+            self.dispatch(node)
+            self.write(")")
+        else:
+            self.dispatch(node)
+
+
+def _precedence(node):
+    if isinstance(node, ast.BinOp):
+        return _PRECEDENCE[type(node.op)]
+    if isinstance(node, ast.UnaryOp):
+        return _PRECEDENCE[type(node.op)]
+    if isinstance(node, ast.BoolOp):
+        return _PRECEDENCE[type(node.op)]
+    if isinstance(node, ast.Compare):
+        return _COMPARE
+    if isinstance(node, ast.IfExp):
+        return 1
+    return _ATOM
+
+
+def unparse(module):
+    out = io.StringIO()
+    TidyUnparser(module, out)
+    return out.getvalue().lstrip("\n")
+
+
+_serial = itertools.count(1)
+_lock = threading.Lock()
+generated = {"count": 0}      # how many adjoints were generated (tests count them)
+
+
+def emit(module, program):
+    """Compile `module` (from optimize) into a function; return (function, source text)."""
+    text = unparse(module)
+    fn_name = module.body[-1].name
+    with _lock:
+        serial = next(_serial)
+        generated["count"] += 1
+    filename = f"<msgrad {program.qualname} adjoint #{serial}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    namespace = {"np": np, **{k: v for k, v in vars(runtime).items() if not k.startswith("_")},
+                 **_called_primitives(program), **program.constants}
+    exec(compile(text, filename, "exec"), namespace)
+    _dump(text, fn_name, serial)
+    return namespace[fn_name], text
+
+
+def globals_names():
+    """Names generated code may read besides its own: taken, so user values never shadow them."""
+    return {"np", "d"} | {k for k in vars(runtime) if not k.startswith("_")}
+
+
+def _called_primitives(program):
+    return {op.prim.name: op.prim.impl for op in program.body if op.prim.forward is None}
+
+
+def _dump(text, fn_name, serial):
+    target = os.environ.get("MSGRAD_DUMP", "")
+    if context.get_context("save_graphs"):
+        target = target if target not in ("", "0") else context.get_context("save_graphs_path")
+    if target in ("", "0"):
+        return
+    if target == "1":
+        sys.stderr.write(text + "\n")
+        return
+    os.makedirs(target, exist_ok=True)
+    with open(os.path.join(target, f"{fn_name}_{serial}.py"), "w") as f:
+        f.write(text)

@@ -1,0 +1,85 @@
+"""The normalized form of a function: one primitive call per step (A-normal form).
+
+    t1 = multiply(w, x)          Op(target='t1', prim=multiply, args=(w, x), static={})
+    f = add(t1, b)               Op(target='f', prim=add, args=(t1, b), static={})
+
+An argument is a `Symbol` (a value of the program: an input, a Parameter, a step's result) or
+a constant (a Python number, a tuple...). Each step remembers the user's statement it came from.
+"""
+import ast
+from dataclasses import dataclass, field
+
+from ..primitives import Primitive, Symbol
+
+
+@dataclass
+class Op:
+    target: str
+    prim: Primitive
+    args: tuple
+    static: dict
+    stmt: ast.stmt            # the user's statement, for comments and error locations
+
+    def __str__(self):
+        args = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.static.items()]
+        return f"{self.target} = {self.prim.name}({', '.join(args)})"
+
+
+@dataclass
+class ParamRef:
+    """A Parameter read as `self.<path>`; `var` is its name in generated code."""
+    path: tuple
+    var: str
+
+
+@dataclass
+class Program:
+    """A captured, checked and normalized function: what the reverse stage transforms."""
+    qualname: str                 # "Net.construct"
+    source: object                # capture.Source: file, lines, locations
+    inputs: list                  # one entry per positional argument: a Symbol or a constant
+    params: list                  # ParamRef, in order of first use
+    body: list                    # Op
+    output: object                # a Symbol, a constant, or a tuple/list of these
+    constants: dict = field(default_factory=dict)   # generated-code global name -> array
+    reads: list = field(default_factory=list)       # (path from self, fingerprint) the code relies on
+    names: object = None          # the NameAllocator that made every name above
+    adjoints: dict = field(default_factory=dict)    # what is differentiated -> compiled Adjoint
+
+    def __str__(self):
+        return "\n".join(map(str, self.body)) + f"\nreturn {self.output!r}"
+
+
+def leaves(structure):
+    """The Symbols and constants of a possibly nested tuple/list output, in order."""
+    if isinstance(structure, (tuple, list)):
+        return [leaf for item in structure for leaf in leaves(item)]
+    return [structure]
+
+
+def is_symbol(value):
+    return isinstance(value, Symbol)
+
+
+class NameAllocator:
+    """Hands out names that are unique in one generated function and deterministic."""
+
+    def __init__(self, reserved=()):
+        self.used = set(reserved)
+        self.temps = 0
+
+    def claim(self, base):
+        name, n = base, 0
+        while name in self.used:
+            n += 1
+            name = f"{base}_{n}"
+        self.used.add(name)
+        return name
+
+    def temp(self):
+        while True:
+            self.temps += 1
+            name = f"t{self.temps}"
+            if name not in self.used:
+                self.used.add(name)
+                return name

@@ -1,0 +1,4 @@
+"""Networks: `nn.Cell`."""
+from .cell import Cell
+
+__all__ = ["Cell"]

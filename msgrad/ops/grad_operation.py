@@ -1,0 +1,178 @@
+"""`ops.GradOperation`: MindSpore's gradient API over msgrad's generated adjoints.
+
+`GradOperation(get_all, get_by_list, sens_param)(net, weights)` returns a `GradFunction`.
+Calling it unwraps Tensors and Parameters into arrays, runs the cached generated adjoint, and
+wraps the gradients in Tensors of their inputs' dtypes, in MindSpore's return structure."""
+import numpy as np
+
+from ..compiler import cache
+from ..compiler.ir import is_symbol, leaves
+from ..errors import GradTypeError, GradValueError
+from ..nn.cell import Cell
+from ..tensor import Parameter, Tensor, wrap
+
+_CONSTANT_INPUTS = (int, float, bool, str)
+
+
+class GradOperation:
+    """A higher-order function: `GradOperation(...)(net)` is the gradient function of `net`.
+
+    get_all: gradients of all Tensor inputs (else of the first only);
+    get_by_list: gradients of `weights`, a ParameterTuple (or list, or one Parameter);
+    sens_param: the caller passes the output's gradient as the last argument."""
+
+    def __init__(self, get_all=False, get_by_list=False, sens_param=False):
+        self.get_all, self.get_by_list, self.sens_param = bool(get_all), bool(get_by_list), bool(sens_param)
+
+    def __call__(self, fn, weights=None):
+        return GradFunction(self, fn, weights)
+
+    def __repr__(self):
+        return (f"GradOperation(get_all={self.get_all}, get_by_list={self.get_by_list}, "
+                f"sens_param={self.sens_param})")
+
+
+class GradFunction:
+    """The gradient of one network or function; `source` is its generated adjoint."""
+
+    def __init__(self, op, fn, weights):
+        self.op = op
+        self.instance, self.function = _split(fn)
+        self.weights, self.single_weight = _weights(op, weights)
+        self._last = None
+
+    def __call__(self, *args):
+        inputs, sens = self._split_sens(args)
+        kinds = tuple(_kind(a, i) for i, a in enumerate(inputs))
+        program = cache.program_for(self.function, self.instance, kinds)
+        params = [cache.resolve(self.instance, ref.path) for ref in program.params]
+        wrt_inputs = self._wrt_inputs(program)
+        wrt_params = self._wrt_params(params)
+        adjoint = cache.adjoint_for(program, wrt_inputs, wrt_params, self.op.sens_param)
+        self._last = adjoint
+        input_arrays = [a._data for a in inputs if isinstance(a, Tensor)]
+        sens_arrays = self._sens_arrays(sens, adjoint.n_sens, program)
+        grads = adjoint.function(*[p._data for p in params], *input_arrays, *sens_arrays)
+        return self._structure(grads, inputs, params, wrt_inputs, wrt_params, sens_arrays)
+
+    @property
+    def source(self):
+        """The generated adjoint's source: of the last call, or for all-Tensor inputs."""
+        if self._last is None:
+            code = self.function.__code__
+            count = code.co_argcount - len(self.function.__defaults__ or ()) - (self.instance is not None)
+            program = cache.program_for(self.function, self.instance, (None,) * count)
+            params = [cache.resolve(self.instance, ref.path) for ref in program.params]
+            self._last = cache.adjoint_for(program, self._wrt_inputs(program), self._wrt_params(params),
+                                           self.op.sens_param)
+        return self._last.source
+
+    # -- the pieces of a call ---------------------------------------------------------------------
+    def _split_sens(self, args):
+        if not self.op.sens_param:
+            return args, None
+        if not args:
+            raise GradValueError("GradOperation(sens_param=True) needs the output's gradient (sens) as "
+                                 "the last argument, and none was given")
+        return args[:-1], args[-1]
+
+    def _wrt_inputs(self, program):
+        tensors = tuple(i for i, value in enumerate(program.inputs) if is_symbol(value))
+        if self.op.get_all:
+            return tensors
+        if self.op.get_by_list:
+            return ()
+        if not tensors:
+            raise GradTypeError(f"{program.qualname} has no Tensor input to differentiate",
+                                hint="Pass the input as a msgrad.Tensor, or ask for weights with "
+                                     "get_by_list=True.")
+        return tensors[:1]
+
+    def _wrt_params(self, params):
+        wanted = {id(w) for w in self.weights}
+        return tuple(i for i, p in enumerate(params) if id(p) in wanted)
+
+    def _sens_arrays(self, sens, count, program):
+        if not self.op.sens_param:
+            return []
+        given = leaves(sens) if isinstance(sens, (tuple, list)) else [sens]
+        if len(given) != count:
+            raise GradValueError(
+                f"sens has {len(given)} Tensor(s), but {program.qualname} returns {count} "
+                f"output Tensor(s)", hint="Pass one sens per output, in the output's structure.")
+        for i, s in enumerate(given):
+            if not isinstance(s, Tensor):
+                raise GradTypeError(f"sens{f'[{i}]' if count > 1 else ''} must be a Tensor, "
+                                    f"got {type(s).__name__}")
+        return [s._data for s in given]
+
+    def _structure(self, grads, inputs, params, wrt_inputs, wrt_params, sens_arrays):
+        tensor_inputs = [a for a in inputs if isinstance(a, Tensor)]
+        input_grads = tuple(_gradient(g, tensor_inputs[k], sens_arrays)
+                            for g, k in zip(grads, _tensor_positions(inputs, wrt_inputs)))
+        by_param = {id(params[i]): g for i, g in zip(wrt_params, grads[len(wrt_inputs):])}
+        weight_grads = tuple(_gradient(by_param[id(w)], w, sens_arrays) if id(w) in by_param
+                             else Tensor(np.zeros_like(w._data)) for w in self.weights)
+        if self.single_weight:
+            weight_grads = weight_grads[0]
+        if self.op.get_by_list:
+            return (input_grads, weight_grads) if self.op.get_all else weight_grads
+        return input_grads if self.op.get_all else input_grads[0]
+
+
+def _split(fn):
+    """(instance, function to capture) for a Cell, a bound method or a plain function."""
+    if isinstance(fn, Cell):
+        return fn, type(fn).construct
+    if hasattr(fn, "__self__") and hasattr(fn, "__func__"):
+        return fn.__self__, fn.__func__
+    if callable(fn) and hasattr(fn, "__code__"):
+        return None, fn
+    raise GradTypeError(f"GradOperation differentiates an nn.Cell or a Python function, "
+                        f"not a {type(fn).__name__}")
+
+
+def _weights(op, weights):
+    """(the weights as a tuple, whether one bare Parameter was given)."""
+    if not op.get_by_list:
+        return (), False
+    if weights is None:
+        raise GradTypeError("GradOperation(get_by_list=True) needs weights: call it as "
+                            "grad_op(net, ParameterTuple(net.trainable_params()))")
+    if isinstance(weights, Parameter):
+        return (weights,), True
+    if not isinstance(weights, (tuple, list)) or not all(isinstance(w, Parameter) for w in weights):
+        raise GradTypeError("the weights of GradOperation(get_by_list=True) must be Parameters: a "
+                            "ParameterTuple, a list of Parameters or one Parameter",
+                            hint="Wrap Tensors you want gradients of in msgrad.Parameter.")
+    return tuple(weights), False
+
+
+def _kind(value, position):
+    """None for a Tensor input (a value of the program); the value itself for a constant."""
+    if isinstance(value, Tensor):
+        return None
+    if isinstance(value, _CONSTANT_INPUTS):
+        return value
+    raise GradTypeError(f"input {position} is a {type(value).__name__}; msgrad differentiates "
+                        f"msgrad.Tensor inputs (Python numbers and strings pass as constants)",
+                        hint="Wrap arrays as msgrad.Tensor(x)." if isinstance(value, np.ndarray) else None)
+
+
+def _tensor_positions(inputs, wrt_inputs):
+    """For each differentiated input position, its index among the Tensor inputs."""
+    tensor_index = {}
+    for i, a in enumerate(inputs):
+        if isinstance(a, Tensor):
+            tensor_index[i] = len(tensor_index)
+    return [tensor_index[i] for i in wrt_inputs]
+
+
+def _gradient(g, like, sens_arrays):
+    """A gradient as a Tensor of `like`'s dtype and shape, never sharing memory with a sens."""
+    g = np.asarray(g)
+    if g.dtype != like._data.dtype:
+        g = g.astype(like._data.dtype)
+    elif not g.flags.writeable or any(g is s for s in sens_arrays):
+        g = g.copy()
+    return wrap(g)

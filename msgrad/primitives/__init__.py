@@ -1,0 +1,8 @@
+"""The one table of primitives. Each family module adds its entries; `TABLE` holds them all."""
+from .core import TABLE, Primitive, Symbol, entry_point, reaches, tracing
+from .elementwise import (add, subtract, multiply, divide, power, negative, maximum, minimum,
+                          exp, log, sin, cos, tanh, sqrt)
+from .reductions import reduce_sum, reduce_mean
+from .linalg import matmul
+from .shape import reshape, transpose, swapaxes
+from .control import stop_gradient

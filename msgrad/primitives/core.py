@@ -1,0 +1,145 @@
+"""The machinery of the one table of primitives.
+
+A primitive is a numpy implementation whose positional parameters are array operands and whose
+keyword-only parameters are static (known when the code is generated):
+
+    @primitive
+    def reduce_sum(x, *, axis=None, keepdims=False):
+        return np.sum(x, axis=axis, keepdims=keepdims)
+
+Its adjoint is a template in the `d[x]` notation, parsed once; the generated code gets it with
+every name substituted (see compiler/reverse.py):
+
+    @adjoint(reduce_sum)
+    def _(z, x, *, axis, keepdims):
+        d[x] = unreduce(d[z], x, axis, keepdims)
+
+Users reach a primitive through many names (`np.sum`, `ops.sum`, `ops.ReduceSum()`, `x.sum()`).
+Each name is an ordinary function that calls primitives; `reaches` records it so the compiler can
+call it with `Symbol`s in place of arrays, and so records the primitive calls it makes.
+"""
+import ast
+import inspect
+import textwrap
+import threading
+
+import numpy as np
+
+from .. import tensor as _tensor
+
+TABLE = {}          # primitive name -> Primitive
+STATIC = {}         # name -> pure function that adjoint templates may apply to static parameters
+ENTRY_POINTS = {}   # id of an object user code may call -> (object, the callable that emits primitives)
+
+
+class Symbol:
+    """A value of the program being compiled, standing in for an array while entry points run."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return self.name
+
+
+class _Tracing(threading.local):
+    recorder = None   # set by the compiler's normalizer while it runs entry points
+
+
+tracing = _Tracing()
+
+
+class Primitive:
+    """One operation of the table: numpy implementation, static parameters, adjoint template."""
+
+    def __init__(self, impl, differentiable=True):
+        self.name = impl.__name__
+        self.impl = impl
+        params = inspect.signature(impl).parameters.values()
+        self.operands = tuple(p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD)
+        self.static_defaults = {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY}
+        self.differentiable = differentiable
+        self.adjoint = None          # FunctionDef of the adjoint template
+        self.forward = _inline_form(impl)   # the returned expression, when that is the whole body
+
+    def __call__(self, *operands, **static):
+        if tracing.recorder is not None and any(isinstance(a, Symbol) for a in operands):
+            return tracing.recorder(self, operands, static)
+        arrays = [_tensor.unwrap(a) for a in operands]
+        return _tensor.wrap(self.impl(*arrays, **static))
+
+    def __repr__(self):
+        return f"<primitive {self.name}>"
+
+
+def primitive(impl=None, *, differentiable=True):
+    """Register `impl` as a primitive; the returned Primitive is callable eagerly and when traced."""
+    if impl is None:
+        return lambda f: primitive(f, differentiable=differentiable)
+    prim = Primitive(impl, differentiable)
+    assert prim.name not in TABLE, prim.name
+    TABLE[prim.name] = prim
+    reaches(prim, prim)
+    return prim
+
+
+def adjoint(prim):
+    """Register the decorated template as the adjoint rule of `prim`."""
+    def register(template):
+        prim.adjoint = _parse_function(template)
+        return template
+    return register
+
+
+def reaches(target, *aliases):
+    """Let user code call `target` (an entry point), and each alias in its place; returns target.
+
+    Works as a decorator on adapter functions (`@reaches`) and as a call for other names
+    (`reaches(exp, np.exp)`)."""
+    for obj in (target, *aliases):
+        ENTRY_POINTS[id(obj)] = (obj, target)
+    return target
+
+
+def entry_point(obj):
+    """The callable that emits primitives for `obj`, or None if user code may not call it."""
+    found = ENTRY_POINTS.get(id(obj))
+    if found is not None and found[0] is obj:
+        return found[1]
+    return None
+
+
+def static(fn):
+    """Let adjoint templates call `fn` on static parameters; the call is evaluated when the
+    code is generated, so the generated code holds its result."""
+    STATIC[fn.__name__] = fn
+    return fn
+
+
+class _Adjoints:
+    """`d` in adjoint templates; templates are parsed, never run."""
+
+    def __getitem__(self, name):
+        raise RuntimeError("adjoint templates are not executed")
+
+
+d = _Adjoints()
+
+
+def _parse_function(fn):
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    return tree.body[0]
+
+
+def _inline_form(impl):
+    """The expression `impl` returns, if its body is that one return and it reads only its own
+    parameters and `np` (so the generated code can hold it inline instead of a call)."""
+    fn = _parse_function(impl)
+    body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return):
+        return None
+    params = {a.arg for a in fn.args.args + fn.args.kwonlyargs} | {"np"}
+    names = {n.id for n in ast.walk(body[0].value) if isinstance(n, ast.Name)}
+    return body[0].value if names <= params else None
