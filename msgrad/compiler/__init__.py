@@ -43,6 +43,6 @@ def adjoint_of(program, wrt_inputs, wrt_params, sens_param):
     inputs = [program.inputs[i] for i in wrt_inputs]
     params = [program.params[i] for i in wrt_params]
     active = active_values(program, [i.name for i in inputs] + [p.var for p in params])
-    module = optimize(reverse(program, active, inputs, params, sens_param))
+    module = optimize(reverse(program, active, inputs, params, sens_param), program)
     function, source = emit(module, program)
     return Adjoint(function, source, len(leaves(program.output)) if sens_param else 0)

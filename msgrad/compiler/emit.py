@@ -81,12 +81,6 @@ class TidyUnparser(astunparse.Unparser):
             self.dispatch(index)
         self.write("]")
 
-    def _Constant(self, node):
-        if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) and node.value < 0:
-            self.write("(" + repr(node.value) + ")")
-        else:
-            super()._Constant(node)
-
     def _Return(self, node):
         self.fill("return")
         if node.value is not None:
@@ -120,6 +114,8 @@ class TidyUnparser(astunparse.Unparser):
 
 
 def _precedence(node):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and node.value < 0:
+        return _PRECEDENCE[ast.USub]          # -1 reads as unary minus: (-1) ** 2
     if isinstance(node, ast.BinOp):
         return _PRECEDENCE[type(node.op)]
     if isinstance(node, ast.UnaryOp):

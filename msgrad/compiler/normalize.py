@@ -230,10 +230,13 @@ class _Normalizer(ProgramBuilder):
             return self.constant_call(callee, args, kwargs, node)   # ops.MatMul(...), Tensor([1.])
         if callee in _CONSTANT_BUILTINS:
             return self.constant_call(callee, args, kwargs, node)
-        target = entry_point(type(callee).__call__) if isinstance(callee, PrimitiveClass) else entry_point(callee)
+        if isinstance(callee, PrimitiveClass):        # self.matmul(x, w), ops.Exp()(x)
+            target, args = entry_point(type(callee).__call__), [callee, *args]
+        else:
+            target = entry_point(callee)
         if target is None:
             raise self._no_rule(node, f"`{self.source.text(node.func)}` ({_kind(callee)})")
-        return self.apply(callee, args, kwargs, node)
+        return self.apply(target, args, kwargs, node)
 
     # -- helpers --------------------------------------------------------------------------------
     def binary(self, op, left, right):

@@ -6,6 +6,7 @@ reverse order. `d[x] = e` in a template becomes `dx = e` for the first contribut
 and `dx = dx + e` for later ones; contributions to inactive values are left out."""
 import ast
 import copy
+import operator
 import os
 
 from ..primitives.core import STATIC
@@ -25,7 +26,8 @@ def reverse(program, active, wrt_inputs, wrt_params, sens_param):
 
 class _Reverser:
     def __init__(self, program, active):
-        self.program, self.active, self.names = program, active, program.names
+        self.program, self.active = program, active
+        self.names = copy.deepcopy(program.names)   # each adjoint names its own values
         self.adjoints = {}        # value name -> its adjoint's name
         self.assigned = set()     # adjoint names that hold a contribution already
 
@@ -96,7 +98,7 @@ class _Reverser:
             assert isinstance(stmt, ast.Assign) and _is_d(stmt.targets[0]), ast.dump(stmt)
             value = targets[stmt.targets[0].slice.id]
             if is_symbol(value) and value.name in self.active:
-                expr = _AdjointReads(self.adjoint(result)).visit(copy.deepcopy(stmt.value))
+                expr = _AdjointReads(self.adjoint(result), result).visit(copy.deepcopy(stmt.value))
                 out.append(self.contribute(value.name, _fold(_Substitute(mapping).visit(expr))))
         return out
 
@@ -149,10 +151,18 @@ def _is_d(node):
 
 
 class _AdjointReads(ast.NodeTransformer):
-    """`d[z]` in a template's expressions: the adjoint of the step's result."""
+    """`d[z]` in a template's expressions: the adjoint of the step's result. Calls of
+    `unbroadcast` learn which step's result their gradient has the shape of (`result_of`), so
+    optimize can drop the ones that sum over nothing."""
 
-    def __init__(self, adjoint_name):
-        self.adjoint_name = adjoint_name
+    def __init__(self, adjoint_name, result):
+        self.adjoint_name, self.result = adjoint_name, result
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "unbroadcast":
+            node.result_of = self.result
+        return node
 
     def visit_Subscript(self, node):
         if _is_d(node):
@@ -173,11 +183,15 @@ class _Substitute(ast.NodeTransformer):
 
 
 def _drop_default_keywords(expr, names):
-    """Leave out keywords `k=k` whose static parameter takes its default (`np.sum(x)`)."""
+    """Leave out arguments whose static parameter takes its default (`np.sum(x)`): keywords
+    `k=k`, and trailing positional ones."""
+    def at_default(node):
+        return isinstance(node, ast.Name) and node.id in names
     for call in ast.walk(expr):
         if isinstance(call, ast.Call):
-            call.keywords = [k for k in call.keywords
-                             if not (isinstance(k.value, ast.Name) and k.value.id in names)]
+            call.keywords = [k for k in call.keywords if not at_default(k.value)]
+            while call.args and at_default(call.args[-1]):
+                call.args.pop()
     return expr
 
 
@@ -193,7 +207,7 @@ class _Folder(ast.NodeTransformer):
         self.generic_visit(node)
         left, right = _literal(node.left), _literal(node.right)
         if left is not _UNKNOWN and right is not _UNKNOWN:
-            return _evaluate(node, node)
+            return _evaluate(node)
         if isinstance(node.op, (ast.Pow, ast.Mult)) and right == 1 and type(right) is int:
             return node.left
         if isinstance(node.op, ast.Mult) and left == 1 and type(left) is int:
@@ -202,12 +216,12 @@ class _Folder(ast.NodeTransformer):
 
     def visit_UnaryOp(self, node):
         self.generic_visit(node)
-        return _evaluate(node, node) if _literal(node.operand) is not _UNKNOWN else node
+        return _evaluate(node) if _literal(node.operand) is not _UNKNOWN else node
 
     def visit_Compare(self, node):
         self.generic_visit(node)
         known = all(_literal(n) is not _UNKNOWN for n in [node.left, *node.comparators])
-        return _evaluate(node, node) if known else node
+        return _evaluate(node) if known else node
 
     def visit_Call(self, node):
         self.generic_visit(node)
@@ -232,10 +246,25 @@ def _literal(node):
     return _UNKNOWN
 
 
-def _evaluate(expr, node):
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+              ast.Div: operator.truediv, ast.Pow: operator.pow, ast.USub: operator.neg,
+              ast.UAdd: operator.pos, ast.Not: operator.not_, ast.Eq: operator.eq,
+              ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
+              ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not}
+
+
+def _evaluate(node):
+    """The constant an operation on constants gives, or `node` itself if it fails (the error
+    then happens at run time, where it belongs)."""
     try:
-        value = eval(compile(ast.Expression(ast.fix_missing_locations(expr)), "<fold>", "eval"), {}, {})
-    except Exception:       # leave it for run time, where the error belongs
+        if isinstance(node, ast.BinOp):
+            value = _OPERATORS[type(node.op)](_literal(node.left), _literal(node.right))
+        elif isinstance(node, ast.UnaryOp):
+            value = _OPERATORS[type(node.op)](_literal(node.operand))
+        else:
+            operands = [_literal(node.left), *map(_literal, node.comparators)]
+            value = all(_OPERATORS[type(op)](a, b) for op, a, b in zip(node.ops, operands, operands[1:]))
+    except Exception:
         return node
     return _constant(value)
 

@@ -2,6 +2,6 @@
 from .core import primitive
 
 
-@primitive(differentiable=False)
+@primitive(differentiable=False, elementwise=True)
 def stop_gradient(x):
     return x

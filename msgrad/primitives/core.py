@@ -54,19 +54,24 @@ tracing = _Tracing()
 class Primitive:
     """One operation of the table: numpy implementation, static parameters, adjoint template."""
 
-    def __init__(self, impl, differentiable=True):
+    def __init__(self, impl, differentiable=True, elementwise=False):
         self.name = impl.__name__
         self.impl = impl
         params = inspect.signature(impl).parameters.values()
         self.operands = tuple(p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD)
         self.static_defaults = {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY}
         self.differentiable = differentiable
+        self.elementwise = elementwise   # its result has the broadcast shape of its operands
         self.adjoint = None          # FunctionDef of the adjoint template
         self.forward = _inline_form(impl)   # the returned expression, when that is the whole body
 
     def __call__(self, *operands, **static):
         if tracing.recorder is not None and any(isinstance(a, Symbol) for a in operands):
-            return tracing.recorder(self, operands, static)
+            unknown = set(static) - set(self.static_defaults)
+            if unknown or len(operands) != len(self.operands):
+                raise TypeError(f"{self.name} takes operands {self.operands} and static arguments "
+                                f"{tuple(self.static_defaults)}")
+            return tracing.recorder(self, operands, {**self.static_defaults, **static})
         arrays = [_tensor.unwrap(a) for a in operands]
         return _tensor.wrap(self.impl(*arrays, **static))
 
@@ -74,11 +79,11 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-def primitive(impl=None, *, differentiable=True):
+def primitive(impl=None, *, differentiable=True, elementwise=False):
     """Register `impl` as a primitive; the returned Primitive is callable eagerly and when traced."""
     if impl is None:
-        return lambda f: primitive(f, differentiable=differentiable)
-    prim = Primitive(impl, differentiable)
+        return lambda f: primitive(f, differentiable=differentiable, elementwise=elementwise)
+    prim = Primitive(impl, differentiable, elementwise)
     assert prim.name not in TABLE, prim.name
     TABLE[prim.name] = prim
     reaches(prim, prim)
