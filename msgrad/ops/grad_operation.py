@@ -107,11 +107,12 @@ class GradFunction:
         return [s._data for s in given]
 
     def _structure(self, grads, inputs, params, wrt_inputs, wrt_params, sens_arrays):
+        seen = {id(s) for s in sens_arrays}        # arrays a gradient must not share
         tensor_inputs = [a for a in inputs if isinstance(a, Tensor)]
-        input_grads = tuple(_gradient(g, tensor_inputs[k], sens_arrays)
+        input_grads = tuple(_gradient(g, tensor_inputs[k], seen)
                             for g, k in zip(grads, _tensor_positions(inputs, wrt_inputs)))
         by_param = {id(params[i]): g for i, g in zip(wrt_params, grads[len(wrt_inputs):])}
-        weight_grads = tuple(_gradient(by_param[id(w)], w, sens_arrays) if id(w) in by_param
+        weight_grads = tuple(_gradient(by_param[id(w)], w, seen) if id(w) in by_param
                              else Tensor(np.zeros_like(w._data)) for w in self.weights)
         if self.single_weight:
             weight_grads = weight_grads[0]
@@ -168,11 +169,13 @@ def _tensor_positions(inputs, wrt_inputs):
     return [tensor_index[i] for i in wrt_inputs]
 
 
-def _gradient(g, like, sens_arrays):
-    """A gradient as a Tensor of `like`'s dtype and shape, never sharing memory with a sens."""
+def _gradient(g, like, seen):
+    """A gradient as a Tensor of `like`'s dtype, sharing memory with no sens and no other
+    gradient (generated code may hand one array to several gradients)."""
     g = np.asarray(g)
     if g.dtype != like._data.dtype:
         g = g.astype(like._data.dtype)
-    elif not g.flags.writeable or any(g is s for s in sens_arrays):
+    elif not g.flags.writeable or id(g) in seen:
         g = g.copy()
+    seen.add(id(g))
     return wrap(g)
