@@ -71,10 +71,10 @@ class Tensor:
         return bool(self._data)
 
     def __float__(self):
-        return float(self._data)
+        return float(self._data.item())
 
     def __int__(self):
-        return int(self._data)
+        return int(self._data.item())
 
     def __index__(self):
         return self._data.__index__()
@@ -115,6 +115,8 @@ class Parameter(Tensor):
     def __repr__(self):
         return (f"Parameter (name={self.name}, shape={self.shape}, dtype={self.dtype}, "
                 f"requires_grad={self.requires_grad})")
+
+    __str__ = __repr__
 
 
 _unnamed = itertools.count(1)

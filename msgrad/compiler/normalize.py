@@ -235,7 +235,8 @@ class _Normalizer(ProgramBuilder):
         else:
             target = entry_point(callee)
         if target is None:
-            raise self._no_rule(node, f"`{self.source.text(node.func)}` ({_kind(callee)})")
+            text, kind = self.source.text(node.func), _kind(callee)
+            raise self._no_rule(node, f"`{text}`" + (f" ({kind})" if kind != text else ""))
         return self.apply(target, args, kwargs, node)
 
     # -- helpers --------------------------------------------------------------------------------

@@ -74,6 +74,11 @@ class Traced(Symbol):
     def __bool__(self):
         raise GradError("the traced function branches on a Tensor's value", hint=_NO_SOURCE_HINT)
 
+    def _compare(self, other):
+        raise GradError("the traced function compares a Tensor's value", hint=_NO_SOURCE_HINT)
+
+    __lt__ = __le__ = __gt__ = __ge__ = _compare
+
     def __float__(self):
         raise GradError("the traced function converts a Tensor to a Python number", hint=_NO_SOURCE_HINT)
 

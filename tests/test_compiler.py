@@ -1,0 +1,254 @@
+"""The pipeline's promises: cached generation, located errors, the debug dump, linecache."""
+import linecache
+import pathlib
+import subprocess
+import sys
+import textwrap
+import traceback
+
+import numpy as np
+import pytest
+
+import msgrad as ms
+from msgrad import ops
+from msgrad.compiler.emit import generated
+from msgrad.errors import GradError
+
+from gradcheck import load_module
+
+X = ms.Tensor([1.0, 2.0], ms.float32)
+
+MODULE = load_module('''
+class Scaled(nn.Cell):
+    def __init__(self, scale=2.0, transpose_b=False):
+        super().__init__()
+        self.w = Parameter(Tensor([3.0, 4.0], ms.float32), name='w')
+        self.scale = scale
+        self.matmul = ops.MatMul(transpose_b=transpose_b)
+
+    def construct(self, x):
+        return self.w * x * self.scale
+
+
+class Twice(nn.Cell):
+    def construct(self, x, y):
+        return x * y
+''')
+
+
+def generations():
+    return generated["count"]
+
+
+def test_repeated_calls_do_not_generate_again():
+    net = MODULE.Scaled()
+    grad_fn = ops.GradOperation()(net)
+    grad_fn(X)
+    before = generations()
+    for _ in range(3):
+        assert grad_fn(X).asnumpy().tolist() == [6.0, 8.0]
+        assert ops.GradOperation()(net)(X).asnumpy().tolist() == [6.0, 8.0]   # a new GradFunction
+    assert ops.GradOperation()(MODULE.Scaled())(X).asnumpy().tolist() == [6.0, 8.0]  # same class
+    assert generations() == before
+
+
+def test_different_needs_get_new_code():
+    net = MODULE.Twice()
+    grad = ops.GradOperation()
+    grad(net)(X, X)
+    before = generations()
+    assert grad(net)(X, 3.0).asnumpy().tolist() == [3.0, 3.0]          # a constant instead
+    assert generations() == before + 1
+    ops.GradOperation(get_all=True)(net)(X, X)                          # another gradient
+    assert generations() == before + 2
+
+
+def test_changed_attribute_is_never_served_stale_code():
+    net = MODULE.Scaled()
+    grad_fn = ops.GradOperation()(net)
+    assert grad_fn(X).asnumpy().tolist() == [6.0, 8.0]
+    net.scale = 10.0
+    assert grad_fn(X).asnumpy().tolist() == [30.0, 40.0]
+    assert ops.GradOperation()(MODULE.Scaled(scale=1.0))(X).asnumpy().tolist() == [3.0, 4.0]
+
+
+def test_redefined_class_gets_new_code():
+    first = load_module('''
+class Net(nn.Cell):
+    def construct(self, x):
+        return x * 2.0
+''')
+    second = load_module('''
+class Net(nn.Cell):
+    def construct(self, x):
+        return x * 5.0
+''')
+    assert ops.GradOperation()(first.Net())(X).asnumpy().tolist() == [2.0, 2.0]
+    assert ops.GradOperation()(second.Net())(X).asnumpy().tolist() == [5.0, 5.0]
+
+
+def test_parameter_shape_change_gets_correct_gradient():
+    net = MODULE.Scaled()
+    ops.GradOperation(get_by_list=True)(net, net.w)(X)
+    net.w.set_data(ms.Tensor([[1.0], [2.0]], ms.float32))
+    dw = ops.GradOperation(get_by_list=True)(net, net.w)(X)
+    assert dw.shape == (2, 1) and dw.asnumpy().tolist() == [[6.0], [6.0]]
+
+
+def test_source_is_one_attribute_away_before_any_call():
+    grad_fn = ops.GradOperation(get_by_list=True)(MODULE.Scaled(), MODULE.Scaled().w)
+    assert "def Scaled_construct_adjoint(w, x):" in grad_fn.source
+
+
+def _error_of(source, *args, op=None):
+    module = load_module(textwrap.dedent(source))
+    with pytest.raises(GradError) as info:
+        (op or ops.GradOperation())(module.Net())(*(args or (X,)))
+    return module, info.value
+
+
+@pytest.mark.parametrize("body, construct, line_text", [
+    ("try:\n            y = x\n        except Exception:\n            y = x\n        return y", "a `try` statement", "try:"),
+    ("with open('f') as f:\n            pass\n        return x", "a `with` statement", "with open('f') as f:"),
+    ("if x:\n            return x\n        return x * 2", "an `if` statement", "if x:"),
+    ("for i in range(3):\n            x = x * 2\n        return x", "a `for` loop", "for i in range(3):"),
+    ("return x[0]", "indexing", "return x[0]"),
+    ("return lambda: x", "a lambda", "return lambda: x"),
+])
+def test_unsupported_syntax_is_named_with_file_line_and_column(body, construct, line_text):
+    module, error = _error_of(f'''
+class Net(nn.Cell):
+    def construct(self, x):
+        {body}
+''')
+    assert f"msgrad cannot differentiate {construct} in Net.construct" in str(error)
+    assert error.where.filename == module.__file__
+    assert linecache.getline(module.__file__, error.where.line).strip() == line_text.splitlines()[0] \
+        or line_text in linecache.getline(module.__file__, error.where.line)
+    assert "^" in str(error)
+
+
+def test_call_without_rule_names_it_and_says_what_to_do():
+    module, error = _error_of('''
+import math
+class Net(nn.Cell):
+    def construct(self, x):
+        y = math.exp(x)
+        return y
+''')
+    text = str(error)
+    assert "msgrad has no gradient rule for `math.exp`" in text
+    assert "stop_gradient" in text and f'File "{module.__file__}", line 10, column 13' in text
+
+
+def test_missing_attribute_uses_mindspores_message():
+    _, error = _error_of('''
+class Net(nn.Cell):
+    def construct(self, x):
+        return x * self.missing
+''')
+    assert "The 'Net' object has no attribute 'missing'." in str(error)
+    assert isinstance(error, AttributeError)
+
+
+def test_unknown_name_and_unknown_tensor_method():
+    _, error = _error_of('''
+class Net(nn.Cell):
+    def construct(self, x):
+        return x * undefined_name
+''')
+    assert "name 'undefined_name' is not defined" in str(error) and isinstance(error, NameError)
+    _, error = _error_of('''
+class Net(nn.Cell):
+    def construct(self, x):
+        return x.frobnicate()
+''')
+    assert "no gradient rule for the Tensor method `frobnicate`" in str(error)
+
+
+@pytest.mark.parametrize("ret, kind", [("None", "None"), ("'loss'", "str"), ("", "None")])
+def test_output_that_is_not_a_tensor_is_an_error(ret, kind):
+    _, error = _error_of(f'''
+class Net(nn.Cell):
+    def construct(self, x):
+        y = x * 2
+        return {ret}
+''')
+    assert ("returns None" if kind == "None" else f"returns a {kind}") in str(error)
+
+
+def test_static_argument_must_be_constant():
+    _, error = _error_of('''
+class Net(nn.Cell):
+    def construct(self, x):
+        return ops.sum(x, x)
+''')
+    assert "the `axis` argument of reduce_sum must be a constant" in str(error)
+
+
+def test_wrong_keyword_is_reported_at_the_users_line():
+    _, error = _error_of('''
+class Net(nn.Cell):
+    def construct(self, x):
+        return ops.sum(x, axis=0)
+''')
+    assert "ops.sum: " in str(error) and "unexpected keyword argument 'axis'" in str(error)
+
+
+def test_traceback_inside_generated_code_shows_its_lines():
+    module = load_module('''
+class Net(nn.Cell):
+    def construct(self, x, y):
+        return x @ y
+''')
+    grad_fn = ops.GradOperation()(module.Net())
+    with pytest.raises(ValueError) as info:
+        grad_fn(ms.Tensor(np.ones((2, 3))), ms.Tensor(np.ones((2, 3))))
+    frames = traceback.extract_tb(info.value.__traceback__)
+    generated = [f for f in frames if f.filename.startswith("<msgrad Net.construct adjoint")]
+    assert generated and generated[0].line == "t1 = x @ y"
+
+
+def test_dump_to_stderr_and_to_a_directory(tmp_path):
+    program = tmp_path / "prog.py"
+    program.write_text(textwrap.dedent('''
+        import msgrad as ms, msgrad.nn as nn, msgrad.ops as ops
+        class Net(nn.Cell):
+            def construct(self, x):
+                return ops.exp(x)
+        ops.GradOperation()(Net())(ms.Tensor([1.0]))
+        '''))
+    env = {"PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, str(program)], capture_output=True, text=True,
+                            env={**env, "MSGRAD_DUMP": "1"})
+    assert "def Net_construct_adjoint(x):" in result.stderr and result.stdout == ""
+    out = tmp_path / "dump"
+    subprocess.run([sys.executable, str(program)], env={**env, "MSGRAD_DUMP": str(out)}, check=True)
+    assert [p.name for p in out.iterdir()] == ["Net_construct_adjoint_1.py"]
+    text = (tmp_path / "prog.py").read_text().replace(
+        "class Net", f"ms.set_context(save_graphs=True, save_graphs_path={str(tmp_path / 'graphs')!r})\nclass Net")
+    program.write_text(text)
+    subprocess.run([sys.executable, str(program)], env=env, check=True)
+    assert "def Net_construct_adjoint(x):" in next((tmp_path / "graphs").iterdir()).read_text()
+
+
+def test_program_without_source_is_traced_and_says_so_when_it_cannot_be():
+    namespace = {}
+    exec(textwrap.dedent('''
+        import msgrad.nn as nn, msgrad.ops as ops
+        class Net(nn.Cell):
+            def construct(self, x):
+                y = ops.sin(x) * x
+                return y
+        class Branchy(nn.Cell):
+            def construct(self, x):
+                if x > 0:
+                    return x
+                return -x
+        '''), namespace)
+    grad_fn = ops.GradOperation()(namespace["Net"]())
+    np.testing.assert_allclose(grad_fn(X).asnumpy(), np.cos([1.0, 2.0]) * [1.0, 2.0] + np.sin([1.0, 2.0]),
+                               rtol=1e-6)
+    assert "# line 5" in grad_fn.source
+    with pytest.raises(GradError, match="Define the class in a .py file"):
+        ops.GradOperation()(namespace["Branchy"]())(X)
