@@ -209,34 +209,16 @@ def define_operators(cls):
 define_operators(Tensor)
 
 
-@_method
-def exp(self):
-    return P.exp(self)
+def _elementwise_method(prim):
+    def method(self):
+        return prim(self)
+    method.__name__ = method.__qualname__ = prim.name
+    method.__doc__ = f"`x.{prim.name}()`: the elementwise {prim.name} of x."
+    return _method(method)
 
 
-@_method
-def log(self):
-    return P.log(self)
-
-
-@_method
-def sin(self):
-    return P.sin(self)
-
-
-@_method
-def cos(self):
-    return P.cos(self)
-
-
-@_method
-def tanh(self):
-    return P.tanh(self)
-
-
-@_method
-def sqrt(self):
-    return P.sqrt(self)
+for _prim in (P.exp, P.log, P.sin, P.cos, P.tanh, P.sqrt):
+    _elementwise_method(_prim)
 
 
 @_method

@@ -17,27 +17,20 @@ class Primitive:
         return f"Prim[{type(self).__name__}]"
 
 
-def _unary(name, prim):
-    cls = type(name, (Primitive,), {"__call__": lambda self, x: prim(x),
-                                    "__doc__": f"`ops.{name}()(x)` computes {prim.name}(x)."})
+def _applying(name, prim):
+    """A primitive class whose instances apply `prim` to their arguments: `ops.Exp()(x)`."""
+    cls = type(name, (Primitive,), {"__call__": lambda self, *args: prim(*args),
+                                    "__doc__": f"`ops.{name}()(...)` computes {prim.name}."})
     reaches(cls.__call__)
     return cls
 
 
-def _binary(name, prim):
-    cls = type(name, (Primitive,), {"__call__": lambda self, x, y: prim(x, y),
-                                    "__doc__": f"`ops.{name}()(x, y)` computes {prim.name}(x, y)."})
-    reaches(cls.__call__)
-    return cls
-
-
-Exp, Log, Sin, Cos, Tanh, Sqrt = (_unary(n, p) for n, p in [
-    ("Exp", P.exp), ("Log", P.log), ("Sin", P.sin), ("Cos", P.cos), ("Tanh", P.tanh), ("Sqrt", P.sqrt)])
-Neg = _unary("Neg", P.negative)
-Add, Sub, Mul, Div, RealDiv, Pow, Maximum, Minimum = (_binary(n, p) for n, p in [
+Exp, Log, Sin, Cos, Tanh, Sqrt, Neg, StopGradient = (_applying(n, p) for n, p in [
+    ("Exp", P.exp), ("Log", P.log), ("Sin", P.sin), ("Cos", P.cos), ("Tanh", P.tanh), ("Sqrt", P.sqrt),
+    ("Neg", P.negative), ("StopGradient", P.stop_gradient)])
+Add, Sub, Mul, Div, RealDiv, Pow, Maximum, Minimum = (_applying(n, p) for n, p in [
     ("Add", P.add), ("Sub", P.subtract), ("Mul", P.multiply), ("Div", P.divide), ("RealDiv", P.divide),
     ("Pow", P.power), ("Maximum", P.maximum), ("Minimum", P.minimum)])
-StopGradient = _unary("StopGradient", P.stop_gradient)
 
 
 class MatMul(Primitive):
