@@ -64,7 +64,8 @@ def check_gradients(net, inputs, rng=None, rtol=1e-5, atol=1e-6):
     out = net(*[ms.Tensor(a) for a in inputs])
     sens = _map(out, lambda o: rng.standard_normal(np.shape(o)))
     weights = ms.ParameterTuple(net.trainable_params())
-    grad_fn = ops.GradOperation(get_all=True, get_by_list=True, sens_param=True)(net, weights)
+    target = net.fn if isinstance(net, _AsCell) else net
+    grad_fn = ops.GradOperation(get_all=True, get_by_list=True, sens_param=True)(target, weights)
     got_inputs, got_params = grad_fn(*[ms.Tensor(a) for a in inputs], _map(sens, ms.Tensor))
     want_inputs, want_params = numeric_vjp(net, inputs, sens)
     for got, want in zip(list(got_inputs) + list(got_params), want_inputs + want_params):
@@ -83,3 +84,21 @@ def _map(value, fn):
     if isinstance(value, (tuple, list)):
         return tuple(_map(v, fn) for v in value)
     return fn(value)
+
+
+def check_function(fn, inputs, rng=None, rtol=1e-5, atol=1e-6):
+    """`check_gradients` for a plain function of Tensors (no parameters)."""
+    return check_gradients(_AsCell(fn), inputs, rng, rtol, atol)
+
+
+class _AsCell:
+    """Just enough of a Cell for check_gradients: calling it, and no parameters."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+    def trainable_params(self):
+        return []

@@ -22,6 +22,7 @@ import ast
 import inspect
 import textwrap
 import threading
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -51,10 +52,31 @@ class _Tracing(threading.local):
 tracing = _Tracing()
 
 
-class Primitive:
-    """One operation of the table: numpy implementation, static parameters, adjoint template."""
+@dataclass(frozen=True)
+class Domain:
+    """Where a primitive's gradient is checked (tests/test_table.py draws operands from it).
 
-    def __init__(self, impl, differentiable=True, elementwise=False):
+    Operand values come from `ranges` (one (low, high) per operand) or else [low, high].
+    Shapes and static arguments come from `cases`, pairs (operand shapes, static arguments)
+    to pick from; without cases, operands get mutually broadcastable shapes ("broadcast") or
+    one shared shape ("same"), and `static` gives the static-argument sets to pick from.
+    `away_from` lists values each operand keeps clear of (kinks, like 0 for abs); `apart`
+    keeps operands clear of each other (ties, as in maximum)."""
+    low: float = -2.0
+    high: float = 2.0
+    ranges: tuple = None
+    shapes: str = "broadcast"
+    static: tuple = ({},)
+    cases: tuple = None
+    away_from: tuple = ()
+    apart: bool = False
+
+
+class Primitive:
+    """One operation of the table: numpy implementation, static parameters, adjoint template,
+    and the Domain its gradient is checked on."""
+
+    def __init__(self, impl, differentiable=True, elementwise=False, domain=None):
         self.name = impl.__name__
         self.impl = impl
         params = inspect.signature(impl).parameters.values()
@@ -62,6 +84,7 @@ class Primitive:
         self.static_defaults = {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY}
         self.differentiable = differentiable
         self.elementwise = elementwise   # its result has the broadcast shape of its operands
+        self.domain = domain
         self.adjoint = None          # FunctionDef of the adjoint template
         self.forward = _inline_form(impl)   # the returned expression, when that is the whole body
 
@@ -79,11 +102,12 @@ class Primitive:
         return f"<primitive {self.name}>"
 
 
-def primitive(impl=None, *, differentiable=True, elementwise=False):
+def primitive(impl=None, *, differentiable=True, elementwise=False, domain=None):
     """Register `impl` as a primitive; the returned Primitive is callable eagerly and when traced."""
     if impl is None:
-        return lambda f: primitive(f, differentiable=differentiable, elementwise=elementwise)
-    prim = Primitive(impl, differentiable, elementwise)
+        return lambda f: primitive(f, differentiable=differentiable, elementwise=elementwise,
+                                   domain=domain)
+    prim = Primitive(impl, differentiable, elementwise, domain)
     assert prim.name not in TABLE, prim.name
     TABLE[prim.name] = prim
     reaches(prim, prim)

@@ -3,11 +3,11 @@
 Binary operations broadcast, so each operand's gradient is summed back to its shape."""
 import numpy as np
 
-from .core import adjoint, d, primitive, reaches
+from .core import Domain, adjoint, d, primitive, reaches
 from ..runtime import unbroadcast
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain())
 def add(x, y):
     return x + y
 
@@ -18,7 +18,7 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z], y)
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain())
 def subtract(x, y):
     return x - y
 
@@ -29,7 +29,7 @@ def _(z, x, y):
     d[y] = unbroadcast(-d[z], y)
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain())
 def multiply(x, y):
     return x * y
 
@@ -40,7 +40,7 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z] * x, y)
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (0.5, 2))))
 def divide(x, y):
     return x / y
 
@@ -51,7 +51,7 @@ def _(z, x, y):
     d[y] = unbroadcast(-d[z] * z / y, y)
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain(ranges=((0.5, 2), (-2, 2))))
 def power(x, y):
     return x ** y
 
@@ -62,7 +62,7 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z] * z * np.log(x), y)
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain())
 def negative(x):
     return -x
 
@@ -72,7 +72,7 @@ def _(z, x):
     d[x] = -d[z]
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain(apart=True))
 def maximum(x, y):
     return np.maximum(x, y)
 
@@ -83,7 +83,7 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z] * ((y > x) + 0.5 * (x == y)), y)
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain(apart=True))
 def minimum(x, y):
     return np.minimum(x, y)
 
@@ -94,7 +94,7 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z] * ((y < x) + 0.5 * (x == y)), y)
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain())
 def exp(x):
     return np.exp(x)
 
@@ -104,7 +104,7 @@ def _(z, x):
     d[x] = d[z] * z
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain(low=0.2))
 def log(x):
     return np.log(x)
 
@@ -114,7 +114,7 @@ def _(z, x):
     d[x] = d[z] / x
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain())
 def sin(x):
     return np.sin(x)
 
@@ -124,7 +124,7 @@ def _(z, x):
     d[x] = d[z] * np.cos(x)
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain())
 def cos(x):
     return np.cos(x)
 
@@ -134,7 +134,7 @@ def _(z, x):
     d[x] = -d[z] * np.sin(x)
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain())
 def tanh(x):
     return np.tanh(x)
 
@@ -144,7 +144,7 @@ def _(z, x):
     d[x] = d[z] * (1 - z * z)
 
 
-@primitive(elementwise=True)
+@primitive(elementwise=True, domain=Domain(low=0.2))
 def sqrt(x):
     return np.sqrt(x)
 

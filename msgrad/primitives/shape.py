@@ -1,10 +1,11 @@
 """Operations that move elements without changing them: reshape and transpositions."""
 import numpy as np
 
-from .core import adjoint, d, primitive, static
+from .core import Domain, adjoint, d, primitive, static
 
 
-@primitive
+@primitive(domain=Domain(cases=((((2, 3),), {"shape": (3, 2)}), (((2, 3),), {"shape": (-1,)}),
+                                ((((6,),), {"shape": (1, 2, 3)})))))
 def reshape(x, *, shape):
     return np.reshape(x, shape)
 
@@ -14,7 +15,7 @@ def _(z, x, *, shape):
     d[x] = np.reshape(d[z], np.shape(x))
 
 
-@primitive
+@primitive(domain=Domain(cases=((((2, 3),), {}), (((2, 3, 4),), {"axes": (2, 0, 1)}))))
 def transpose(x, *, axes=None):
     return np.transpose(x, axes)
 
@@ -33,7 +34,8 @@ def inverse_permutation(axes):
     return tuple(sorted(range(len(axes)), key=lambda i: axes[i]))
 
 
-@primitive
+@primitive(domain=Domain(cases=((((2, 3, 4),), {"axis1": 0, "axis2": 2}),
+                                (((2, 3),), {"axis1": -1, "axis2": -2}))))
 def swapaxes(x, *, axis1, axis2):
     return np.swapaxes(x, axis1, axis2)
 
