@@ -52,3 +52,13 @@ def check_sens(sens, out, index=None):
             f"{what} has shape {list(np.shape(sens))}, but the output it is the gradient of has shape "
             f"{list(np.shape(out))}",
             hint="Pass a sens of the output's shape (for a tuple output, a tuple with one per element).")
+
+
+def unindex(g, x, key):
+    """The gradient of `x[key]`: `g` placed where the elements came from, zeros elsewhere."""
+    grad = np.zeros(np.shape(x), dtype=np.result_type(g, x))
+    if any(isinstance(k, np.ndarray) for k in (key if isinstance(key, tuple) else (key,))):
+        np.add.at(grad, key, g)          # repeated indices each add their share
+    else:
+        grad[key] = g
+    return grad

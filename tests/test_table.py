@@ -23,11 +23,13 @@ def _calls():
             params.append(pytest.param(name, None, None, id=name))
             continue
         cases = domain.cases or tuple((None, static) for static in domain.static)
+        fixed = domain.fixed or {}
         for shapes, static in cases:
             fn = f"f{len(sources)}"
-            args = ", ".join(prim.operands)
+            args = ", ".join(a for a in prim.operands if a not in fixed)
+            operands = ", ".join(repr(fixed[a]) if a in fixed else a for a in prim.operands)
             kwargs = "".join(f", {k}={v!r}" for k, v in static.items())
-            sources.append(f"def {fn}({args}):\n    return P.{name}({args}{kwargs})\n")
+            sources.append(f"def {fn}({args}):\n    return P.{name}({operands}{kwargs})\n")
             params.append(pytest.param(name, fn, shapes, id=f"{name}{static or ''}:{shapes or ''}"))
     return load_module("from msgrad import primitives as P\n\n" + "\n\n".join(sources)), params
 
@@ -37,7 +39,8 @@ MODULE, CALLS = _calls()
 
 @st.composite
 def _operands(draw, prim, shapes):
-    domain, count = prim.domain, len(prim.operands)
+    domain = prim.domain
+    count = len(prim.operands) - len(domain.fixed or {})
     if shapes is None and domain.shapes == "same":
         shape = draw(hnp.array_shapes(min_dims=0, max_dims=3, max_side=3))
         shapes = (shape,) * count

@@ -2,18 +2,28 @@
 
 A value is active when it depends on a differentiated input (it is *varied*) and the output
 depends on it through differentiable steps (it is *useful*). `stop_gradient` and other
-non-differentiable primitives end both. Only active values get adjoints."""
-from .ir import is_symbol, leaves
+non-differentiable primitives end both. Only active values get adjoints. Loops and joins
+carry values around, so both sets grow until they no longer change."""
+from .ir import Op, is_symbol, leaves, walk
 
 
 def active_values(program, wrt):
     """The names of the active values of `program` when differentiating with respect to `wrt`."""
-    varied = set(wrt)
-    for op in program.body:
-        if op.prim.differentiable and any(is_symbol(a) and a.name in varied for a in op.args):
-            varied.add(op.target)
+    ops = [s for s in walk(program.body) if isinstance(s, Op) and s.prim.differentiable]
+    varied = _grow(set(wrt), ops, lambda op: [a.name for a in op.args if is_symbol(a)], lambda op: [op.target])
     useful = {leaf.name for leaf in leaves(program.output) if is_symbol(leaf)}
-    for op in reversed(program.body):
-        if op.target in useful and op.prim.differentiable:
-            useful.update(a.name for a in op.args if is_symbol(a))
+    useful = _grow(useful, ops, lambda op: [op.target], lambda op: [a.name for a in op.args if is_symbol(a)])
     return varied & useful
+
+
+def _grow(found, ops, sources, reached):
+    """Add `reached(op)` to `found` while any of `sources(op)` is in it, until nothing changes."""
+    changed = True
+    while changed:
+        changed = False
+        for op in ops:
+            new = set(reached(op)) - found
+            if new and any(name in found for name in sources(op)):
+                found |= new
+                changed = True
+    return found

@@ -2,19 +2,16 @@
 user's file, line and column, and what to write instead. Nothing past this stage guesses."""
 import ast
 
-_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, ast.Pass)
+_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, ast.Pass, ast.If,
+               ast.For, ast.While, ast.Break, ast.Continue)
 _EXPRESSIONS = (ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Attribute, ast.Constant,
-                ast.Tuple, ast.List, ast.keyword, ast.Load, ast.Store, ast.operator, ast.unaryop)
+                ast.Tuple, ast.List, ast.keyword, ast.Load, ast.Store, ast.operator, ast.unaryop,
+                ast.Subscript, ast.Slice, ast.Compare, ast.cmpop, ast.IfExp, ast.BoolOp, ast.boolop)
 _BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
-_UNARY = (ast.USub, ast.UAdd)
+_UNARY = (ast.USub, ast.UAdd, ast.Not)
 
 # construct -> (what to call it, what to do instead)
 _UNSUPPORTED = {
-    ast.If: ("an `if` statement", "Branching is not differentiated yet; compute both sides and combine "
-             "them with arithmetic, or move the branch out of construct."),
-    ast.For: ("a `for` loop", "Loops are not differentiated yet; unroll the loop by hand or move it "
-              "out of construct."),
-    ast.While: ("a `while` loop", "Loops are not differentiated yet; move the loop out of construct."),
     ast.Try: ("a `try` statement", "Move the try/except out of construct, or compute the value under "
               "ops.stop_gradient."),
     ast.With: ("a `with` statement", "Move the with block out of construct."),
@@ -31,10 +28,6 @@ _UNSUPPORTED = {
     ast.YieldFrom: ("`yield from`", "construct must return its result; it cannot be a generator."),
     ast.Await: ("`await`", "construct runs synchronously; call it without async."),
     ast.Lambda: ("a lambda", "Define a function at module level."),
-    ast.IfExp: ("a conditional expression", "Conditional expressions are not differentiated yet."),
-    ast.Subscript: ("indexing", "Indexing and slicing are not differentiated yet."),
-    ast.Compare: ("a comparison", "Comparisons are not differentiated yet; compute them outside construct."),
-    ast.BoolOp: ("`and`/`or`", "Boolean logic is not differentiated yet."),
     ast.ListComp: ("a list comprehension", "Comprehensions are not differentiated yet."),
     ast.GeneratorExp: ("a generator expression", "Generator expressions are not differentiated yet."),
     ast.DictComp: ("a dict comprehension", "Comprehensions are not differentiated yet."),
@@ -45,8 +38,9 @@ _UNSUPPORTED = {
     ast.NamedExpr: ("`:=`", "Assign the value in a statement of its own."),
 }
 _UNSUPPORTED.update({getattr(ast, n): _UNSUPPORTED[getattr(ast, b)]
-                     for n, b in [("AsyncFunctionDef", "FunctionDef"), ("AsyncFor", "For"),
-                                  ("AsyncWith", "With"), ("TryStar", "Try")] if hasattr(ast, n)})
+                     for n, b in [("AsyncFunctionDef", "FunctionDef"), ("AsyncWith", "With"),
+                                  ("TryStar", "Try")] if hasattr(ast, n)})
+_UNSUPPORTED[ast.AsyncFor] = ("an `async for` loop", "construct runs synchronously; use a plain for loop.")
 
 
 def check(captured):
@@ -70,6 +64,9 @@ def _check_node(source, node):
         if isinstance(node, ast.UnaryOp) and not isinstance(node.op, _UNARY):
             raise source.error(node, f"msgrad does not differentiate the unary operator "
                                      f"`{type(node.op).__name__}`", "Use unary minus or an ops function.")
+        if isinstance(node, (ast.For, ast.While)) and node.orelse:
+            raise source.error(node, "msgrad does not differentiate a loop's `else:` block",
+                               "Move it after the loop, guarded by a flag.")
         if isinstance(node, ast.Expr) and not isinstance(node.value, (ast.Constant, ast.Call)):
             raise source.error(node, "an expression statement has no effect",
                                "Assign its value to a name or remove it.")

@@ -16,6 +16,7 @@ import astunparse
 import numpy as np
 
 from .. import context, runtime
+from .ir import Op, walk
 from .reverse import Comment
 
 # Binding power of each operator: a child binding more loosely than its parent gets parentheses.
@@ -162,7 +163,8 @@ def globals_names():
 
 
 def _called_primitives(program):
-    return {op.prim.name: op.prim.impl for op in program.body if op.prim.forward is None}
+    return {op.prim.name: op.prim.impl for op in walk(program.body)
+            if isinstance(op, Op) and op.prim.forward is None}
 
 
 def _dump(text, fn_name, serial):

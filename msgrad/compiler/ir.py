@@ -26,6 +26,48 @@ class Op:
 
 
 @dataclass
+class If:
+    """`if test: body else: orelse`; values assigned in either branch are joined by `identity`
+    steps at the end of both, so after the `if` each has one name."""
+    test: object
+    body: list
+    orelse: list
+    stmt: ast.stmt
+
+
+@dataclass
+class Loop:
+    """A loop run by Python in the generated code.
+
+    kind "range": `for index in range(*bounds)`; kind "while": each iteration runs `head`,
+    which computes `test`, and leaves when it is false. Values the loop carries from one
+    iteration to the next keep one name: `carry` copies each iteration's result into it. The
+    loop ends after an iteration in which `stop` (a flag or a constant) is true."""
+    kind: str
+    index: str
+    bounds: tuple
+    head: list
+    test: object
+    body: list
+    carry: list
+    stop: object
+    stmt: ast.stmt
+
+
+def walk(block):
+    """Every step of a block, nested blocks included, in program order."""
+    for stmt in block:
+        yield stmt
+        if isinstance(stmt, If):
+            yield from walk(stmt.body)
+            yield from walk(stmt.orelse)
+        elif isinstance(stmt, Loop):
+            yield from walk(stmt.head)
+            yield from walk(stmt.body)
+            yield from walk(stmt.carry)
+
+
+@dataclass
 class ParamRef:
     """A Parameter read as `self.<path>`; `var` is its name in generated code."""
     path: tuple
@@ -47,7 +89,7 @@ class Program:
     adjoints: dict = field(default_factory=dict)    # what is differentiated -> compiled Adjoint
 
     def __str__(self):
-        return "\n".join(map(str, self.body)) + f"\nreturn {self.output!r}"
+        return "\n".join(map(str, walk(self.body))) + f"\nreturn {self.output!r}"
 
 
 def leaves(structure):

@@ -16,7 +16,7 @@ from ..nn.cell import Cell
 from ..ops.operations import Primitive as PrimitiveClass
 from ..primitives import Symbol, entry_point, tracing
 from ..tensor import Parameter, Tensor
-from .ir import Op, ParamRef, Program, NameAllocator, is_symbol
+from .ir import If, Loop, Op, ParamRef, Program, NameAllocator, is_symbol
 
 _OPERATORS = {ast.Add: P.add, ast.Sub: P.subtract, ast.Mult: P.multiply, ast.Div: P.divide,
               ast.Pow: P.power, ast.MatMult: P.matmul}
@@ -27,6 +27,18 @@ _CONSTANT_BUILTINS = {builtins.len, builtins.float, builtins.int, builtins.bool,
                       builtins.min, builtins.max, builtins.tuple, builtins.list, builtins.range,
                       builtins.round}
 _CONSTANT_TYPES = (int, float, bool, str, type(None), complex)
+_CONSTANT_BUILTINS |= {builtins.zip, builtins.enumerate, builtins.reversed, builtins.sorted, builtins.slice}
+_COMPARISONS = {ast.Lt: "less", ast.LtE: "less_equal", ast.Gt: "greater", ast.GtE: "greater_equal",
+                ast.Eq: "equal", ast.NotEq: "not_equal"}
+_FOLD_COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+                 ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Is: operator.is_,
+                 ast.IsNot: operator.is_not, ast.In: lambda a, b: a in b,
+                 ast.NotIn: lambda a, b: a not in b}
+
+# Names in `env` for the flags of control flow (no user name can look like these).
+EXIT, STOP, RETURNED, RESULT = "<exit>", "<stop>", "<returned>", "<result>"
+_BASE_NAMES = {EXIT: "exiting", STOP: "stop", RETURNED: "returned", RESULT: "result"}
+_UNDEFINED = object()     # a name some path through a branch leaves unassigned
 
 
 def normalize(captured, inputs, reserved):
@@ -46,6 +58,7 @@ class ProgramBuilder:
         self.param_vars = {}       # id(Parameter) -> var name
         self.unnamed = set()       # steps whose result no user name holds yet
         self.stmt = None           # the user statement being translated
+        self.current = self.body   # the block steps are recorded into
 
     def bind_inputs(self, inputs, make_symbol=Symbol):
         """One Symbol per Tensor input (None in `inputs`); constants stay as they are."""
@@ -71,7 +84,7 @@ class ProgramBuilder:
         operands = tuple(self.operand(a, node) for a in operands)
         target = self.names.temp()
         self.unnamed.add(target)
-        self.body.append(Op(target, prim, operands, dict(static), self.stmt))
+        self.current.append(Op(target, prim, operands, dict(static), self.stmt))
         return Symbol(target)
 
     def operand(self, value, node):
@@ -113,14 +126,20 @@ class ProgramBuilder:
     def _check_output(self, output):
         for leaf in _flatten(output):
             if not (is_symbol(leaf) or isinstance(leaf, (int, float, bool))):
+                what = "None" if leaf is None else f"a {type(leaf).__name__}"
                 raise self.source.error(
-                    self.source.return_node(), f"{self.source.qualname} returns a "
-                    f"{type(leaf).__name__}, which has no gradient",
-                    "Return Tensors (or a tuple of Tensors).", cls=GradOutputError)
+                    self.source.return_node(), f"{self.source.qualname} returns {what}, which has no "
+                    f"gradient", "Return Tensors (or a tuple of Tensors).", cls=GradOutputError)
 
 
 class _Normalizer(ProgramBuilder):
-    """Translates the checked syntax tree statement by statement."""
+    """Translates the checked syntax tree statement by statement.
+
+    `env` maps each local name to its current value. Control flow keeps its shape: a branch on
+    a value known now is decided now; one on a run-time value becomes an `If` whose branches
+    end by copying what they assigned into common names; a loop over a range or a `while`
+    becomes a `Loop` (a loop over a tuple, list or CellList is unrolled). `break`, `continue`
+    and `return` inside control flow set flags (EXIT, STOP, RETURNED) that guard what follows."""
 
     def __init__(self, captured, reserved):
         super().__init__(captured, reserved)
@@ -131,41 +150,208 @@ class _Normalizer(ProgramBuilder):
         fn = self.source.node
         inputs = self.bind_inputs(inputs)
         self.env.update(zip(self.captured.arg_names, inputs))
-        output = _NO_RETURN
-        for stmt in fn.body:
-            if output is not _NO_RETURN:
-                raise self.source.error(stmt, "code after `return` never runs", "Remove it.")
-            self.stmt = stmt
-            output = self.statement(stmt)
-        if output is _NO_RETURN or output is None:
-            raise self.source.error(fn, f"{self.source.qualname} returns None, so there is nothing "
-                                        f"to differentiate", "Return the Tensor (or tuple of Tensors) "
-                                                             "whose gradient you want.")
+        self.env.update({EXIT: False, STOP: False, RETURNED: False, RESULT: None})
+        self.statements(fn.body)
+        returned, output = self.env[RETURNED], self.env[RESULT]
+        if returned is not True and not _ends(fn.body, (ast.Return,)):
+            where = "on some paths " if is_symbol(returned) else ""
+            raise self.source.error(fn, f"{self.source.qualname} {where}returns None, so there is "
+                                        f"nothing to differentiate", "Return the Tensor (or tuple of "
+                                        "Tensors) whose gradient you want, on every path.")
         return self.finish(inputs, output)
 
-    # -- statements: each returns _NO_RETURN, or the returned value --------------------------
-    def statement(self, stmt):
-        if isinstance(stmt, ast.Return):
-            return self.expr(stmt.value) if stmt.value is not None else None
-        if isinstance(stmt, ast.Assign):
-            value = self.expr(stmt.value)
-            for target in stmt.targets:
-                self.assign(target, value)
-        elif isinstance(stmt, ast.AugAssign):
-            current = self.expr(ast.Name(id=stmt.target.id, ctx=ast.Load(), lineno=stmt.lineno,
-                                         col_offset=stmt.col_offset))
-            self.assign(stmt.target, self.binary(stmt.op, current, self.expr(stmt.value)))
-        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+    # -- statements ------------------------------------------------------------------------------
+    def statements(self, stmts):
+        """Translate `stmts`; once one of them may exit the block, the rest run under a guard."""
+        for i, stmt in enumerate(stmts):
+            rest = stmts[i + 1:]
+            if isinstance(stmt, ast.If) and rest and (_ends(stmt.body) or _ends(stmt.orelse)):
+                # `if c: ...; return` then more: the rest is the other branch's
+                body, orelse = (stmt.body, stmt.orelse + rest) if _ends(stmt.body) else (stmt.body + rest, stmt.orelse)
+                stmt, rest = ast.copy_location(ast.If(stmt.test, body, orelse), stmt), []
+            self.stmt = stmt
+            getattr(self, "stmt_" + type(stmt).__name__)(stmt)
+            exiting = self.env[EXIT]
+            if not rest or exiting is True:
+                return
+            if exiting is not False:
+                self.branch(exiting, lambda: None, lambda: self.statements(rest), stmt)
+                return
+
+    def stmt_Return(self, stmt):
+        self.env[RESULT] = self.expr(stmt.value) if stmt.value is not None else None
+        self.env.update({RETURNED: True, EXIT: True, STOP: True})
+
+    def stmt_Break(self, stmt):
+        self.env.update({EXIT: True, STOP: True})
+
+    def stmt_Continue(self, stmt):
+        self.env[EXIT] = True
+
+    def stmt_Pass(self, stmt):
+        pass
+
+    def stmt_Assign(self, stmt):
+        value = self.expr(stmt.value)
+        for target in stmt.targets:
+            self.assign(target, value)
+
+    def stmt_AugAssign(self, stmt):
+        current = self.expr(ast.Name(id=stmt.target.id, ctx=ast.Load(), lineno=stmt.lineno,
+                                     col_offset=stmt.col_offset))
+        self.assign(stmt.target, self.binary(stmt.op, current, self.expr(stmt.value)))
+
+    def stmt_AnnAssign(self, stmt):
+        if stmt.value is not None:
             self.assign(stmt.target, self.expr(stmt.value))
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+
+    def stmt_Expr(self, stmt):
+        if not isinstance(stmt.value, ast.Constant):      # a docstring
             self.expr(stmt.value)
-        return _NO_RETURN
+
+    def stmt_If(self, stmt):
+        body, orelse, test_node = stmt.body, stmt.orelse, stmt.test
+        while isinstance(test_node, ast.UnaryOp) and isinstance(test_node.op, ast.Not):
+            body, orelse, test_node = orelse, body, test_node.operand     # `if not c:` swaps branches
+        test = self.condition(self.expr(test_node), test_node)
+        if not is_symbol(test):
+            self.statements(body if test else orelse)
+        else:
+            self.branch(test, lambda: self.statements(body), lambda: self.statements(orelse), stmt)
+
+    def stmt_For(self, stmt):
+        sequence = self.expr(stmt.iter)
+        if isinstance(sequence, (range, _Range)):
+            bounds = sequence.bounds if isinstance(sequence, _Range) else (
+                sequence.start, sequence.stop, sequence.step)
+            self.loop(stmt, "range", bounds, lambda index: self.assign(stmt.target, index))
+        elif is_symbol(sequence):                   # for row in x: over the first axis
+            count = self.apply(P.length, (sequence,), {}, stmt.iter)
+            self.loop(stmt, "range", (0, count, 1),
+                      lambda index: self.assign(stmt.target, self.apply(P.index, (sequence, index), {}, stmt)))
+        elif hasattr(sequence, "__iter__") and not isinstance(sequence, (str, Tensor, np.ndarray)):
+            self.unroll(stmt, list(sequence))
+        else:
+            raise self.source.error(stmt.iter, f"msgrad cannot loop over a {type(sequence).__name__}")
+
+    def stmt_While(self, stmt):
+        self.loop(stmt, "while", None, None)
+
+    # -- control flow ----------------------------------------------------------------------------
+    def block(self, run, env):
+        """Run `run()` with its steps going to a new block, starting from `env`: return the
+        block, the environment it ends with, and what `run` returned."""
+        saved = self.current, self.env
+        self.current, self.env = [], dict(env)
+        try:
+            value = run()
+            return self.current, self.env, value
+        finally:
+            self.current, self.env = saved
+
+    def branch(self, test, run_then, run_else, stmt):
+        """An `If` on the run-time value `test`; returns the joined value the branches return."""
+        then_block, then_env, then_value = self.block(run_then, self.env)
+        else_block, else_env, else_value = self.block(run_else, self.env)
+        env = self.join(then_env, else_env, then_block, else_block)
+        value = self.merge("value", then_value, else_value, then_block, else_block)
+        self.current.append(If(test, then_block, else_block, stmt))
+        self.env = env
+        return value
+
+    def join(self, env1, env2, block1, block2):
+        """One environment for after a branch: names the branches left different get a common
+        name, assigned at the end of each branch."""
+        env = {}
+        for name in env1.keys() | env2.keys():
+            v1, v2 = env1.get(name, _UNDEFINED), env2.get(name, _UNDEFINED)
+            env[name] = _UNDEFINED if _UNDEFINED in (v1, v2) else \
+                self.merge(_BASE_NAMES.get(name, name), v1, v2, block1, block2)
+        return env
+
+    def merge(self, base, v1, v2, block1, block2):
+        if v1 is v2 or (not is_symbol(v1) and not is_symbol(v2) and type(v1) is type(v2)
+                        and isinstance(v1, _CONSTANT_TYPES) and v1 == v2):
+            return v1
+        if isinstance(v1, (tuple, list)) and isinstance(v2, (tuple, list)) and len(v1) == len(v2):
+            return type(v1)(self.merge(base, a, b, block1, block2) for a, b in zip(v1, v2))
+        for v in (v1, v2):
+            if not (is_symbol(v) or isinstance(v, _CONSTANT_TYPES)):
+                raise self.source.error(self.stmt, f"`{base}` is a {type(v).__name__} on one path and "
+                                                   f"something else on another; msgrad needs one kind")
+        name = self.names.claim(base)
+        block1.append(Op(name, P.identity, (v1,), {}, self.stmt))
+        block2.append(Op(name, P.identity, (v2,), {}, self.stmt))
+        return Symbol(name)
+
+    def loop(self, stmt, kind, bounds, bind_index):
+        """A `Loop`: values the body assigns and that exist before it are carried."""
+        if stmt.orelse:
+            raise self.source.error(stmt, "msgrad does not differentiate a loop's `else:` block",
+                                    "Move it after the loop, guarded by a flag.")
+        assigned = set().union(*map(_assigned_names, stmt.body)) | (
+            {RETURNED, RESULT} if _returns(stmt) else set())
+        carried = {}
+        for name in sorted(assigned & self.env.keys(), key=str):
+            carried[name] = self.names.claim(_BASE_NAMES.get(name, name))
+            self.current.append(Op(carried[name], P.identity, (self.env[name],), {}, stmt))
+            self.env[name] = Symbol(carried[name])
+        index = self.names.claim(stmt.target.id if kind == "range" and isinstance(stmt.target, ast.Name)
+                                 else "i") if kind == "range" else None
+
+        def body():
+            self.env.update({EXIT: False, STOP: False})
+            test, head = None, 0
+            if kind == "range":
+                bind_index(Symbol(index))
+            else:
+                test = self.condition(self.expr(stmt.test), stmt.test)
+                head = len(self.current)
+                if test is False:
+                    raise self.source.error(stmt.test, "this loop never runs", "Remove it.")
+            self.statements(stmt.body)
+            return test, head
+
+        block, env, (test, head) = self.block(body, self.env)
+        carry = [Op(var, P.identity, (env[name],), {}, stmt) for name, var in carried.items()
+                 if not (is_symbol(env[name]) and env[name].name == var)]
+        if kind == "while" and test is True and env[STOP] is False:
+            raise self.source.error(stmt, "this `while` loop never ends", "Give it a condition that "
+                                          "becomes false, or a `break`.")
+        self.current.append(Loop(kind, index, bounds, block[:head], test, block[head:], carry, env[STOP], stmt))
+        for name in (assigned | _assigned_names(stmt.target if kind == "range" else stmt.test)) - carried.keys():
+            self.env[name] = _LoopLocal(stmt.lineno)
+        if RETURNED in carried:
+            self.env[EXIT] = self.env[STOP] = self.env[RETURNED]
+
+    def unroll(self, stmt, items):
+        """A loop over a sequence known now: the body once per item."""
+        if stmt.orelse:
+            raise self.source.error(stmt, "msgrad does not differentiate a loop's `else:` block",
+                                    "Move it after the loop, guarded by a flag.")
+        for i, item in enumerate(items):
+            self.env.update({EXIT: False, STOP: False})
+            self.assign(stmt.target, item)
+            self.statements(stmt.body)
+            self.env[EXIT] = self.env[RETURNED]
+            stop = self.env[STOP]
+            if stop is True:
+                return
+            if stop is not False:
+                self.branch(stop, lambda: None, lambda: self.unroll(stmt, items[i + 1:]), stmt)
+                return
+
+    def condition(self, test, node):
+        """A branch or loop condition: a constant, or a Symbol Python can test."""
+        if is_symbol(test) or isinstance(test, _CONSTANT_TYPES):
+            return test if is_symbol(test) else bool(test)
+        raise self.source.error(node, f"msgrad cannot branch on a {type(test).__name__}")
 
     def assign(self, target, value):
         if isinstance(target, ast.Name):
             if is_symbol(value) and value.name in self.unnamed:    # `f = t1 + b` becomes `f = ...`
                 self.unnamed.discard(value.name)
-                op = next(op for op in reversed(self.body) if op.target == value.name)
+                op = next(op for op in reversed(self.current) if isinstance(op, Op) and op.target == value.name)
                 op.target = value.name = self.names.claim(target.id)
             self.env[target.id] = value
             return
@@ -191,7 +377,16 @@ class _Normalizer(ProgramBuilder):
 
     def expr_Name(self, node):
         if node.id in self.env:
-            return self.env[node.id]
+            value = self.env[node.id]
+            if value is _UNDEFINED:
+                raise self.source.error(node, f"'{node.id}' is assigned on some paths only, so it may "
+                                              f"be undefined here", "Assign it before the branch.",
+                                        cls=GradUnboundLocalError)
+            if isinstance(value, _LoopLocal):
+                raise self.source.error(node, f"'{node.id}' is assigned only inside the loop at line "
+                                              f"{value.line}, so it is undefined if the loop does not run",
+                                        "Assign it before the loop.", cls=GradUnboundLocalError)
+            return value
         if node.id == self.captured.self_name:
             return self.captured.instance
         if node.id in self.locals:
@@ -206,11 +401,64 @@ class _Normalizer(ProgramBuilder):
         obj = self.captured.lookup_attribute(owner, node)
         return self.value(obj, _attribute_path(node), node)
 
+    def expr_Subscript(self, node):
+        value, key = self.expr(node.value), self.expr(node.slice)
+        if is_symbol(value):
+            if is_symbol(key):
+                return self.apply(P.index, (value, key), {}, node)
+            if _holds_symbol(key):
+                raise self.source.error(node.slice, "msgrad indexes with run-time values one at a time",
+                                        "Index with one integer, or with constants.")
+            return self.apply(P.getitem, (value,), {"key": key}, node)
+        if _holds_symbol(key):
+            raise self.source.error(node.slice, f"msgrad indexes a {type(value).__name__} only with constants")
+        try:
+            return value[key]
+        except Exception as error:
+            raise self.source.error(node, f"indexing failed: {error!r}") from None
+
+    def expr_Slice(self, node):
+        parts = [None if p is None else self.expr(p) for p in (node.lower, node.upper, node.step)]
+        if _holds_symbol(tuple(parts)):
+            raise self.source.error(node, "slice bounds must be constants here")
+        return slice(*parts)
+
+    def expr_Compare(self, node):
+        values = [self.expr(node.left)] + [self.expr(c) for c in node.comparators]
+        if not _holds_symbol(tuple(values)):
+            return all(_FOLD_COMPARE[type(op)](a, b) for op, a, b in zip(node.ops, values, values[1:]))
+        if len(node.ops) != 1 or type(node.ops[0]) not in _COMPARISONS:
+            raise self.source.error(node, "msgrad compares Tensors with one of < <= > >= == != at a time",
+                                    "Split a chained comparison into separate ones.")
+        return self.apply(P.TABLE[_COMPARISONS[type(node.ops[0])]], tuple(values), {}, node)
+
+    def expr_IfExp(self, node):
+        test = self.condition(self.expr(node.test), node.test)
+        if not is_symbol(test):
+            return self.expr(node.body if test else node.orelse)
+        return self.branch(test, lambda: self.expr(node.body), lambda: self.expr(node.orelse), self.stmt)
+
+    def expr_BoolOp(self, node):
+        value = self.expr(node.values[0])
+        for operand in node.values[1:]:
+            if is_symbol(value):
+                raise self.source.error(node, "`and`/`or` on a Tensor is ambiguous",
+                                        "Use & and |, or ops.logical_and / ops.logical_or.")
+            if bool(value) != isinstance(node.op, ast.And):
+                return value
+            value = self.expr(operand)
+        return value
+
     def expr_BinOp(self, node):
         return self.binary(node.op, self.expr(node.left), self.expr(node.right))
 
     def expr_UnaryOp(self, node):
         operand = self.expr(node.operand)
+        if isinstance(node.op, ast.Not):
+            if is_symbol(operand):
+                raise self.source.error(node, "`not` on a Tensor is ambiguous here",
+                                        "Use `if not x:` directly, or ops.logical_not.")
+            return not operand
         if isinstance(node.op, ast.UAdd):
             return operand
         return self.apply(P.negative, (operand,), {}, node) if is_symbol(operand) else -operand
@@ -228,6 +476,8 @@ class _Normalizer(ProgramBuilder):
         callee = self.expr(node.func)
         if isinstance(callee, type) and (issubclass(callee, PrimitiveClass) or callee is Tensor):
             return self.constant_call(callee, args, kwargs, node)   # ops.MatMul(...), Tensor([1.])
+        if callee is builtins.range and _holds_symbol(tuple(args)):
+            return _Range(args)
         if callee in _CONSTANT_BUILTINS:
             return self.constant_call(callee, args, kwargs, node)
         if isinstance(callee, PrimitiveClass):        # self.matmul(x, w), ops.Exp()(x)
@@ -299,6 +549,35 @@ class _Normalizer(ProgramBuilder):
 
 class GradUnboundLocalError(GradError, UnboundLocalError):
     pass
+
+
+class _Range:
+    """`range(...)` with bounds known only at run time."""
+
+    def __init__(self, args):
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+        self.bounds = (start, stop, step)
+
+
+class _LoopLocal:
+    """A name assigned only inside a loop (defined at `line`), read after it."""
+
+    def __init__(self, line):
+        self.line = line
+
+
+def _ends(block, exits=(ast.Return, ast.Break, ast.Continue)):
+    """Whether every path through `block` ends in one of `exits`."""
+    if not block:
+        return False
+    last = block[-1]
+    if isinstance(last, ast.If):
+        return _ends(last.body, exits) and _ends(last.orelse, exits)
+    return isinstance(last, exits)
+
+
+def _returns(node):
+    return any(isinstance(n, ast.Return) for n in ast.walk(node))
 
 
 class GradOutputError(GradError):

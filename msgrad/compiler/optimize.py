@@ -1,27 +1,38 @@
 """Stage 6, optimize: small rewrites of the generated function, each a pass of its own.
 
+- `drop_needless_unbroadcast`: `unbroadcast(g, x)` is `g` where x has the shape of the
+  step's result, as elementwise steps on one shape (or with Python numbers) guarantee.
 - `propagate_copies`: `dt1 = df` then uses of `dt1` read `df` instead.
 - `eliminate_dead_code`: statements whose results nothing reads are dropped, so a gradient
   nobody asked for, and forward values the backward sweep does not read, are never computed.
-- `drop_needless_unbroadcast`: `unbroadcast(g, x)` is `g` where x has the shape of the
-  step's result, as elementwise steps on one shape (or with Python numbers) guarantee.
+- `save_loop_values`: each loop iteration saves, on a stack, exactly the values of that
+  iteration its backward sweep reads, and the backward sweep takes them back (no copies:
+  generated code never mutates an array).
 - `drop_empty_comments`: a comment that no longer heads any statement goes too.
 """
 import ast
+import copy
 
-from .ir import is_symbol
-from .reverse import Comment
+from .ir import Op, is_symbol, walk
+from .reverse import Comment, _Restore, _Save, _if
+
+_LOOPS = (ast.For, ast.While)
 
 
 def optimize(module, program):
     fn = module.body[-1]
     body = drop_needless_unbroadcast(fn.body, same_shapes(program))
-    fn.body = drop_empty_comments(eliminate_dead_code(propagate_copies(body)))
+    body, _ = eliminate_dead_code(propagate_copies(body), set())
+    fn.body = drop_empty_comments(save_loop_values(body, module.names))
     return module
 
 
+# -- shapes ------------------------------------------------------------------------------------
 def same_shapes(program):
     """A function naming each value's shape class: values of one class have one shape."""
+    ops = [s for s in walk(program.body) if isinstance(s, Op)]
+    targets = [op.target for op in ops]
+    reassigned = {name for name in targets if targets.count(name) > 1}
     classes = {}
 
     def find(name):
@@ -29,8 +40,8 @@ def same_shapes(program):
             name = classes[name]
         return name
 
-    for op in program.body:
-        if op.prim.elementwise:
+    for op in ops:
+        if op.prim.elementwise and op.target not in reassigned:
             shaped = {find(a.name) for a in op.args if is_symbol(a)}
             if len(shaped) == 1 and all(is_symbol(a) or isinstance(a, (int, float)) for a in op.args):
                 classes[op.target] = shaped.pop()
@@ -54,18 +65,19 @@ class _Unbroadcasts(ast.NodeTransformer):
         return node
 
 
+# -- copies and dead code ----------------------------------------------------------------------
 def propagate_copies(body):
-    """Replace a name bound once by `a = b` with `b`, and drop the copy, where `b` is not
-    assigned again afterwards."""
-    last_assigned = {}
+    """Replace a name bound once by a top-level `a = b` with `b`, and drop the copy, where `b`
+    is not assigned again afterwards."""
+    counts, last_assigned = {}, {}
     for i, stmt in enumerate(body):
-        if isinstance(stmt, ast.Assign):
-            last_assigned[stmt.targets[0].id] = i
-    counts = _assignment_counts(body)
+        for name in _assigned(stmt):
+            counts[name] = counts.get(name, 0) + 1
+            last_assigned[name] = i
     renames, kept = {}, []
     for i, stmt in enumerate(body):
         stmt = _Rename(renames).visit(stmt)
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name):
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) and isinstance(stmt.targets[0], ast.Name):
             target, source = stmt.targets[0].id, stmt.value.id
             if counts[target] == 1 and last_assigned.get(source, -1) < i:
                 renames[target] = source
@@ -74,46 +86,160 @@ def propagate_copies(body):
     return kept
 
 
-def eliminate_dead_code(body):
-    """Drop assignments whose target is not read afterwards (straight-line liveness)."""
-    live, kept = set(), []
-    for stmt in reversed(body):
+def eliminate_dead_code(block, live):
+    """Drop assignments whose target nothing reads afterwards, and blocks left empty; returns
+    the kept block and what is live before it."""
+    kept = []
+    for stmt in reversed(block):
         if isinstance(stmt, ast.Assign):
-            target = stmt.targets[0].id
-            if target not in live:
+            targets = _assigned(stmt)
+            if not targets & live:
                 continue
-            live.discard(target)
-        live |= _reads(stmt)
+            live = (live - targets) | _reads(stmt.value)
+        elif isinstance(stmt, ast.If):
+            body, live_body = eliminate_dead_code(stmt.body, set(live))
+            orelse, live_else = eliminate_dead_code(stmt.orelse, set(live))
+            if not _code(body) and not _code(orelse):
+                continue
+            stmt = ast.copy_location(_if(stmt.test, body, orelse), stmt)
+            live = live_body | live_else | _reads(stmt.test)
+        elif isinstance(stmt, _LOOPS):
+            stmt, live = _loop_liveness(stmt, live)
+            if stmt is None:
+                continue
+        elif not isinstance(stmt, Comment):
+            live = live | _reads(stmt)
         kept.append(stmt)
-    return kept[::-1]
+    return kept[::-1], live
 
 
+def _loop_liveness(loop, live):
+    """A loop's body runs again after itself: iterate liveness until it settles."""
+    header = _reads(loop.iter) if isinstance(loop, ast.For) else _reads(loop.test)
+    live_out = set(live)
+    while True:
+        body, live_in = eliminate_dead_code(loop.body, set(live_out) | header)
+        if live_in <= live_out:
+            break
+        live_out |= live_in
+    if not any(isinstance(s, (ast.Assign, ast.If, ast.Expr) + _LOOPS) for s in body):
+        return None, live
+    new = copy.copy(loop)
+    new.body = body
+    return new, live_out | header
+
+
+# -- loops: what each iteration saves ----------------------------------------------------------
+def save_loop_values(body, names):
+    """Fill in the _Save and _Restore marks the reverse stage left in each loop pair, inner
+    loops first, so an outer loop saves what its inner loops read but do not save."""
+    loops = {}
+    for stmt, depth, top in _walk_with_depth(body):
+        if isinstance(stmt, _LOOPS) and getattr(stmt, "loop_key", None) is not None:
+            side = "forward" if any(isinstance(s, _Save) for s in stmt.body) else "backward"
+            loops.setdefault(stmt.loop_key, {})[side] = (stmt, depth, top)
+    for key, pair in sorted(loops.items(), key=lambda item: -item[1].get("forward", (None, 0))[1]):
+        if "forward" not in pair or "backward" not in pair:
+            continue
+        forward, _, top = pair["forward"]
+        backward = pair["backward"][0]
+        saved = sorted(_exposed(backward.body) & set().union(*map(_assigned, [forward])))
+        _fill(forward, backward, saved, names, body, top)
+    return body
+
+
+def _fill(forward, backward, saved, names, body, top):
+    if not saved:
+        forward.body = [s for s in forward.body if not isinstance(s, _Save)]
+        backward.body = [s for s in backward.body if not isinstance(s, _Restore)]
+        return
+    stack = names.claim("saved")
+    values = ast.Tuple([ast.Name(n, ast.Load()) for n in saved], ast.Load()) if len(saved) > 1 \
+        else ast.Name(saved[0], ast.Load())
+    targets = ast.Tuple([ast.Name(n, ast.Store()) for n in saved], ast.Store()) if len(saved) > 1 \
+        else ast.Name(saved[0], ast.Store())
+    push = ast.Expr(ast.Call(ast.Attribute(ast.Name(stack, ast.Load()), "append", ast.Load()), [values], []))
+    pop = ast.Assign([targets], ast.Call(ast.Attribute(ast.Name(stack, ast.Load()), "pop", ast.Load()), [], []))
+    top_level = {n for s in forward.body for n in _assigned(s) if isinstance(s, ast.Assign)}
+    if isinstance(forward, ast.For):
+        top_level |= _assigned_target(forward.target)
+    unset = [ast.Assign([ast.Name(n, ast.Store())], ast.Constant(None)) for n in saved if n not in top_level]
+    forward.body = unset + [push if isinstance(s, _Save) else s for s in forward.body]
+    backward.body = [pop if isinstance(s, _Restore) else s for s in backward.body]
+    body.insert(body.index(top), ast.Assign([ast.Name(stack, ast.Store())], ast.List([], ast.Load())))
+
+
+def _walk_with_depth(block, depth=0, top=None):
+    for stmt in block:
+        here = stmt if top is None else top
+        yield stmt, depth, here
+        for field in ("body", "orelse"):
+            nested = getattr(stmt, field, None)
+            if isinstance(nested, list) and not isinstance(stmt, (ast.FunctionDef,)):
+                yield from _walk_with_depth(nested, depth + isinstance(stmt, _LOOPS), here)
+
+
+def _exposed(block, defined=frozenset()):
+    """Names a block reads before assigning them itself."""
+    out, defined = set(), set(defined)
+    for stmt in block:
+        if isinstance(stmt, ast.Assign):
+            out |= _reads(stmt.value) - defined
+            defined |= _assigned(stmt)
+        elif isinstance(stmt, ast.If):
+            out |= (_reads(stmt.test) - defined) | _exposed(stmt.body, defined) | _exposed(stmt.orelse, defined)
+        elif isinstance(stmt, ast.For):
+            out |= (_reads(stmt.iter) - defined) | _exposed(stmt.body, defined | _assigned_target(stmt.target))
+        elif isinstance(stmt, ast.While):
+            out |= _exposed(stmt.body, defined)
+        elif not isinstance(stmt, (Comment, _Save, _Restore)):
+            out |= _reads(stmt) - defined
+    return out
+
+
+# -- comments ----------------------------------------------------------------------------------
 def drop_empty_comments(body):
-    """Remove comments directly followed by another comment or by the end of the body."""
+    """Remove comments directly followed by another comment or by the end of their block."""
     kept = []
     for i, stmt in enumerate(body):
         following = body[i + 1] if i + 1 < len(body) else None
         if isinstance(stmt, Comment) and (following is None or isinstance(following, Comment)) \
                 and stmt.text != "backward":
             continue
+        for field in ("body", "orelse"):
+            if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, Comment):
+                setattr(stmt, field, drop_empty_comments(getattr(stmt, field)))
         kept.append(stmt)
     return kept
 
 
-def _assignment_counts(body):
-    counts = {}
-    for stmt in body:
-        if isinstance(stmt, ast.Assign):
-            name = stmt.targets[0].id
-            counts[name] = counts.get(name, 0) + 1
-    return counts
+# -- helpers -----------------------------------------------------------------------------------
+def _code(block):
+    return any(not isinstance(s, Comment) for s in block)
 
 
-def _reads(stmt):
-    if isinstance(stmt, Comment):
+def _assigned(stmt):
+    """Names a statement (and what it contains) assigns."""
+    if isinstance(stmt, ast.Assign):
+        return set().union(*map(_assigned_target, stmt.targets))
+    names = set()
+    if isinstance(stmt, ast.For):
+        names |= _assigned_target(stmt.target)
+    for field in ("body", "orelse"):
+        for inner in getattr(stmt, field, None) or ():
+            if isinstance(inner, ast.stmt):
+                names |= _assigned(inner)
+    return names
+
+
+def _assigned_target(target):
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
+def _reads(node):
+    if isinstance(node, (Comment, _Save, _Restore)) or node is None:
         return set()
-    node = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr, ast.Return)) else stmt
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} if node is not None else set()
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 class _Rename(ast.NodeTransformer):

@@ -10,7 +10,7 @@ import operator
 import os
 
 from ..primitives.core import STATIC
-from .ir import is_symbol, leaves
+from .ir import If, Op, is_symbol, leaves, walk
 
 
 class Comment(ast.stmt):
@@ -29,14 +29,17 @@ class _Reverser:
         self.program, self.active = program, active
         self.names = copy.deepcopy(program.names)   # each adjoint names its own values
         self.adjoints = {}        # value name -> its adjoint's name
-        self.assigned = set()     # adjoint names that hold a contribution already
+        self.assigned = set()     # values whose adjoint holds a contribution at this point
+        self.reassigned = _reassigned(program.body)
+        self.loops = 0
 
     def build(self, wrt_inputs, wrt_params, sens_param):
         program = self.program
         args = [p.var for p in program.params] + [i.name for i in program.inputs if is_symbol(i)]
-        forward = self.sweep(program.body, self.forward_statements)
+        forward = self.forward_block(program.body)
         seed, sens_args = self.seed(sens_param)
-        backward = self.sweep(reversed(program.body), self.adjoint_statements)
+        self.loops = 0
+        backward = self.adjoint_block(program.body)
         grads = [self.gradient(v) for v in [i.name for i in wrt_inputs] + [p.var for p in wrt_params]]
         body = forward + [Comment("backward")] + seed + backward + [
             ast.Return(ast.Tuple([*grads], ast.Load()))]
@@ -47,38 +50,123 @@ class _Reverser:
         src = program.source
         header = Comment(f"msgrad adjoint of {program.qualname} ({os.path.basename(src.filename)}:"
                          f"{src.first_line}), wrt: {', '.join(wrt) or 'nothing'}")
-        return ast.fix_missing_locations(ast.Module(body=[header, fn], type_ignores=[]))
+        module = ast.Module(body=[header, fn], type_ignores=[])
+        module.names = self.names           # optimize names the stacks it adds
+        return ast.fix_missing_locations(module)
 
-    # -- sweeps -------------------------------------------------------------------------------
-    def sweep(self, ops, statements_of):
-        """The statements of `ops`, each run of steps from one user statement under a comment
-        naming that statement's line."""
+    # -- the forward sweep ------------------------------------------------------------------------
+    def forward_block(self, block):
+        return self.commented(block, self.forward_step)
+
+    def forward_step(self, step):
+        if isinstance(step, Op):
+            return [_assign(step.target, self.forward_expr(step))]
+        if isinstance(step, If):
+            return [_if(_atom(step.test), self.forward_block(step.body), self.forward_block(step.orelse))]
+        return self.forward_loop(step)
+
+    def forward_expr(self, op):
+        static = {k: v for k, v in op.static.items() if not _equal(v, op.prim.static_defaults.get(k))}
+        if op.prim.forward is None:
+            return ast.Call(ast.Name(op.prim.name, ast.Load()), [_atom(a) for a in op.args],
+                            [ast.keyword(k, _constant(v)) for k, v in static.items()])
+        expr = _drop_default_keywords(copy.deepcopy(op.prim.forward), set(op.static) - set(static))
+        mapping = dict(zip(op.prim.operands, map(_atom, op.args)))
+        mapping.update({k: _constant(v) for k, v in op.static.items()})
+        return _fold(_Substitute(mapping).visit(expr))
+
+    def forward_loop(self, loop):
+        """The loop as Python runs it. When its backward sweep is needed, it also counts its
+        iterations (`trips`) and marks where each iteration's values are saved (see optimize)."""
+        self.loops += 1
+        differentiated = any(isinstance(s, Op) and s.target in self.active for s in walk(loop.body + loop.carry))
+        body = self.forward_block(loop.body)
+        head = []
+        if loop.kind == "while":
+            head = self.forward_block(loop.head) + [
+                ast.If(ast.UnaryOp(ast.Not(), _atom(loop.test)), [ast.Break()], [])]
+        before = []
+        if differentiated:
+            loop.trips = self.names.claim("trips")
+            before.append(_assign(loop.trips, ast.Constant(0)))
+            head.append(_assign(loop.trips, ast.BinOp(ast.Name(loop.trips, ast.Load()), ast.Add(), ast.Constant(1))))
+            body.append(_Save(self.loops))
+        body += self.forward_block(loop.carry)
+        if loop.stop is True:
+            body.append(ast.Break())
+        elif loop.stop is not False:
+            body.append(ast.If(_atom(loop.stop), [ast.Break()], []))
+        if loop.kind == "range":
+            node = ast.For(ast.Name(loop.index, ast.Store()), _range(loop.bounds), head + body, [])
+        else:
+            node = ast.While(ast.Constant(True), head + body, [])
+        node.loop_key = self.loops if differentiated else None
+        return before + [node]
+
+    # -- the backward sweep -----------------------------------------------------------------------
+    def adjoint_block(self, block):
+        return self.commented(reversed(block), self.adjoint_step)
+
+    def adjoint_step(self, step):
+        if isinstance(step, Op):
+            stmts = self.adjoint_statements(step)
+            if step.target in self.reassigned:
+                self.assigned.discard(step.target)    # what came before gets an adjoint of its own
+            return stmts
+        if isinstance(step, If):
+            return self.adjoint_if(step)
+        return self.adjoint_loop(step)
+
+    def adjoint_if(self, step):
+        before = set(self.assigned)
+        self.assigned = set(before)
+        body = self.adjoint_block(step.body)
+        after_body, self.assigned = self.assigned, set(before)
+        orelse = self.adjoint_block(step.orelse)
+        after_else = self.assigned
+        inside = {s.target for s in walk(step.body + step.orelse) if isinstance(s, Op)}
+        for name in sorted((after_body ^ after_else) - inside):    # give both paths the adjoint
+            (orelse if name in after_body else body).append(self.zeros(name))
+        self.assigned = (after_body | after_else) - inside
+        return [_if(_atom(step.test), body, orelse)] if body or orelse else []
+
+    def adjoint_loop(self, loop):
+        self.loops += 1
+        if getattr(loop, "trips", None) is None:
+            return []
+        steps = loop.body + loop.carry
+        inside = {s.target for s in walk(steps) if isinstance(s, Op)}
+        carried = {op.target for op in loop.carry}
+        shared = carried | {a.name for s in walk(steps) if isinstance(s, Op) and s.target in self.active
+                            for a in s.args if is_symbol(a) and a.name not in inside}
+        shared = sorted(n for n in shared if n in self.active)
+        before = [self.zeros(n) for n in shared if n not in self.assigned]
+        self.assigned |= set(shared)
+        body = [_Restore(self.loops)] + self.adjoint_block(steps)
+        body += [self.zeros(n) for n in shared if n not in self.assigned]
+        self.assigned = (self.assigned - inside) | set(shared)
+        node = ast.For(ast.Name("_", ast.Store()), _call("range", ast.Name(loop.trips, ast.Load())), body, [])
+        node.loop_key = self.loops
+        return before + [node]
+
+    def commented(self, steps, statements_of):
+        """The statements of `steps`, each run from one user statement under a comment naming
+        that statement's line."""
         out, current = [], None
-        for op in ops:
-            stmts = statements_of(op)
-            if stmts and op.stmt is not current:
-                current = op.stmt
-                text = self.program.source.text(op.stmt)
-                out.append(Comment(f"line {op.stmt.lineno}: {text}" if text else f"line {op.stmt.lineno}"))
+        for step in steps:
+            stmts = statements_of(step)
+            if stmts and step.stmt is not current:
+                current = step.stmt
+                text = self.program.source.text(step.stmt)
+                if not isinstance(step, Op):
+                    text = text.split("\n")[0]
+                out.append(Comment(f"line {step.stmt.lineno}: {text}" if text else f"line {step.stmt.lineno}"))
             out.extend(stmts)
         return out
 
-    def forward_statements(self, op):
-        static = {k: v for k, v in op.static.items() if not _equal(v, op.prim.static_defaults.get(k))}
-        if op.prim.forward is not None:
-            expr = copy.deepcopy(op.prim.forward)
-            expr = _drop_default_keywords(expr, set(op.static) - set(static))
-            mapping = dict(zip(op.prim.operands, map(_atom, op.args)))
-            mapping.update({k: _constant(v) for k, v in op.static.items()})
-            expr = _fold(_Substitute(mapping).visit(expr))
-        else:
-            expr = ast.Call(ast.Name(op.prim.name, ast.Load()), [_atom(a) for a in op.args],
-                            [ast.keyword(k, _constant(v)) for k, v in static.items()])
-        return [_assign(op.target, expr)]
-
     def adjoint_statements(self, op):
-        if op.target not in self.active or not op.prim.differentiable:
-            return []
+        if op.target not in self.assigned or not op.prim.differentiable:
+            return []              # inactive, or nothing reached its adjoint on this path
         template = op.prim.adjoint
         params = [a.arg for a in template.args.args]
         mapping = {params[0]: ast.Name(op.target, ast.Load())}
@@ -110,10 +198,14 @@ class _Reverser:
 
     def contribute(self, name, expr):
         target = self.adjoint(name)
-        if target in self.assigned:
+        if name in self.assigned:
             expr = ast.BinOp(ast.Name(target, ast.Load()), ast.Add(), expr)
-        self.assigned.add(target)
+        self.assigned.add(name)
         return _assign(target, expr)
+
+    def zeros(self, name):
+        self.assigned.add(name)
+        return _assign(self.adjoint(name), _call("np.zeros_like", ast.Name(name, ast.Load())))
 
     def seed(self, sens_param):
         """The output's gradient: ones, or the caller's sens (one argument per output leaf,
@@ -126,9 +218,9 @@ class _Reverser:
                 if active:
                     stmts.append(self.contribute(leaf.name, _call("np.ones_like", _atom(leaf))))
                 continue
-            if active and self.adjoint(leaf.name) not in self.assigned:
+            if active and leaf.name not in self.assigned:
                 arg = self.adjoint(leaf.name)         # the sens argument is the adjoint itself
-                self.assigned.add(arg)
+                self.assigned.add(leaf.name)
             else:
                 arg = self.names.claim("d" + leaf.name if is_symbol(leaf) else "dout")
                 if active:
@@ -139,10 +231,41 @@ class _Reverser:
         return checks + stmts, sens_args
 
     def gradient(self, name):
-        adjoint = self.adjoints.get(name)
-        if name in self.active and adjoint in self.assigned:
-            return ast.Name(adjoint, ast.Load())
+        if name in self.active and name in self.assigned:
+            return ast.Name(self.adjoint(name), ast.Load())
         return _call("np.zeros_like", ast.Name(name, ast.Load()))
+
+
+class _Save(ast.stmt):
+    """Where a loop iteration's values are saved for the backward sweep (optimize fills it in)."""
+    _fields = ("key",)
+
+
+class _Restore(ast.stmt):
+    """Where the backward sweep takes an iteration's saved values back (optimize fills it in)."""
+    _fields = ("key",)
+
+
+def _reassigned(block):
+    """Names assigned by more than one step: joins of branches and values carried by loops."""
+    counts = {}
+    for step in walk(block):
+        if isinstance(step, Op):
+            counts[step.target] = counts.get(step.target, 0) + 1
+    return {name for name, count in counts.items() if count > 1}
+
+
+def _if(test, body, orelse):
+    if not body:
+        return ast.If(ast.UnaryOp(ast.Not(), test), orelse, [])
+    return ast.If(test, body, orelse)
+
+
+def _range(bounds):
+    start, stop, step = bounds
+    args = [_atom(stop)] if (start, step) == (0, 1) and not any(map(is_symbol, (start, step))) else \
+        [_atom(start), _atom(stop)] + ([] if step == 1 and not is_symbol(step) else [_atom(step)])
+    return _call("range", *args)
 
 
 # -- small AST helpers ---------------------------------------------------------------------------
@@ -223,6 +346,13 @@ class _Folder(ast.NodeTransformer):
         known = all(_literal(n) is not _UNKNOWN for n in [node.left, *node.comparators])
         return _evaluate(node) if known else node
 
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        key = node.slice
+        if isinstance(key, ast.Subscript) and isinstance(key.value, ast.Attribute) and key.value.attr == "s_":
+            node.slice = key.slice                    # x[np.s_[1:]] reads x[1:]
+        return node
+
     def visit_Call(self, node):
         self.generic_visit(node)
         if isinstance(node.func, ast.Name) and node.func.id in STATIC and \
@@ -277,10 +407,22 @@ def _equal(a, b):
 
 
 def _constant(value):
+    """The expression of a constant; an index with slices reads `np.s_[1:, None]` (and plain
+    `x[1:, None]` once it lands in a subscript, see _Folder)."""
+    if isinstance(value, slice) or (isinstance(value, tuple) and any(isinstance(v, slice) for v in value)):
+        return ast.Subscript(ast.Attribute(ast.Name("np", ast.Load()), "s_", ast.Load()), _index(value), ast.Load())
     if isinstance(value, tuple):
         return ast.Tuple([_constant(v) for v in value], ast.Load())
     if isinstance(value, list):
         return ast.List([_constant(v) for v in value], ast.Load())
+    return ast.Constant(value)
+
+
+def _index(value):
+    if isinstance(value, tuple):
+        return ast.Tuple([_index(v) for v in value], ast.Load())
+    if isinstance(value, slice):
+        return ast.Slice(*(None if v is None else ast.Constant(v) for v in (value.start, value.stop, value.step)))
     return ast.Constant(value)
 
 

@@ -5,5 +5,6 @@ from .elementwise import (add, subtract, multiply, divide, power, negative, maxi
 from .reductions import reduce_sum, reduce_mean
 from .linalg import matmul
 from .shape import reshape, transpose, swapaxes
-from .control import stop_gradient
+from .control import stop_gradient, identity, truth, length
+from .indexing import getitem, index
 from . import numpy_names  # noqa: F401  (registers np.sum, np.mean, ... as entry points)

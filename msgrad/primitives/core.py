@@ -61,7 +61,8 @@ class Domain:
     to pick from; without cases, operands get mutually broadcastable shapes ("broadcast") or
     one shared shape ("same"), and `static` gives the static-argument sets to pick from.
     `away_from` lists values each operand keeps clear of (kinks, like 0 for abs); `apart`
-    keeps operands clear of each other (ties, as in maximum)."""
+    keeps operands clear of each other (ties, as in maximum). `fixed` gives operands that
+    have no gradient (an index, a condition) a constant value instead."""
     low: float = -2.0
     high: float = 2.0
     ranges: tuple = None
@@ -70,6 +71,7 @@ class Domain:
     cases: tuple = None
     away_from: tuple = ()
     apart: bool = False
+    fixed: dict = None
 
 
 class Primitive:
