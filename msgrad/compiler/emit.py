@@ -82,6 +82,16 @@ class TidyUnparser(astunparse.Unparser):
             self.dispatch(index)
         self.write("]")
 
+    def _Assign(self, node):
+        self.fill()
+        for target in node.targets:
+            if isinstance(target, ast.Tuple) and target.elts:
+                self._elements(target.elts)          # a, b = ... without parentheses
+            else:
+                self.dispatch(target)
+            self.write(" = ")
+        self.dispatch(node.value)
+
     def _Return(self, node):
         self.fill("return")
         if node.value is not None:

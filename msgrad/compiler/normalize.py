@@ -253,6 +253,7 @@ class _Normalizer(ProgramBuilder):
         """An `If` on the run-time value `test`; returns the joined value the branches return."""
         then_block, then_env, then_value = self.block(run_then, self.env)
         else_block, else_env, else_value = self.block(run_else, self.env)
+        self.stmt = stmt                              # the joins belong to the branch
         env = self.join(then_env, else_env, then_block, else_block)
         value = self.merge("value", then_value, else_value, then_block, else_block)
         self.current.append(If(test, then_block, else_block, stmt))
