@@ -10,8 +10,8 @@ from ..primitives import TABLE
 from .activity import active_values
 from .capture import capture
 from .check import check
-from .emit import emit, globals_names
-from .ir import leaves
+from .emit import emit, emit_pair, globals_names
+from .ir import is_symbol, leaves
 from .normalize import normalize
 from .optimize import optimize
 from .reverse import reverse
@@ -46,3 +46,21 @@ def adjoint_of(program, wrt_inputs, wrt_params, sens_param):
     module = optimize(reverse(program, active, inputs, params, sens_param), program)
     function, source = emit(module, program)
     return Adjoint(function, source, len(leaves(program.output)) if sens_param else 0)
+
+
+@dataclass
+class Pair:
+    """A callee's generated functions: forward(*params, *inputs) -> (*outputs, residuals) and
+    backward(residuals, *output_gradients) -> gradients of its inputs, then of its params."""
+    forward: object
+    backward: object
+    source: str
+
+
+def pair_of(program):
+    """Stages 4-7 for a program other generated code calls: all its Tensor inputs and params
+    differentiated, the work split between a forward and a backward function."""
+    inputs = [i for i in program.inputs if is_symbol(i)]
+    active = active_values(program, [i.name for i in inputs] + [p.var for p in program.params])
+    module = optimize(reverse(program, active, inputs, program.params, True, pair=True), program)
+    return Pair(*emit_pair(module, program))

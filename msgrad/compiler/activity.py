@@ -4,15 +4,15 @@ A value is active when it depends on a differentiated input (it is *varied*) and
 depends on it through differentiable steps (it is *useful*). `stop_gradient` and other
 non-differentiable primitives end both. Only active values get adjoints. Loops and joins
 carry values around, so both sets grow until they no longer change."""
-from .ir import Op, is_symbol, leaves, walk
+from .ir import Op, arguments, is_symbol, leaves, steps, targets
 
 
 def active_values(program, wrt):
     """The names of the active values of `program` when differentiating with respect to `wrt`."""
-    ops = [s for s in walk(program.body) if isinstance(s, Op) and s.prim.differentiable]
-    varied = _grow(set(wrt), ops, lambda op: [a.name for a in op.args if is_symbol(a)], lambda op: [op.target])
+    flowing = [s for s in steps(program.body) if not isinstance(s, Op) or s.prim.differentiable]
+    varied = _grow(set(wrt), flowing, arguments, targets)
     useful = {leaf.name for leaf in leaves(program.output) if is_symbol(leaf)}
-    useful = _grow(useful, ops, lambda op: [op.target], lambda op: [a.name for a in op.args if is_symbol(a)])
+    useful = _grow(useful, flowing, targets, arguments)
     return varied & useful
 
 

@@ -8,7 +8,7 @@ class redefined in a notebook gets new code and the old entries go with the old 
 import threading
 import weakref
 
-from . import adjoint_of, program_of
+from . import adjoint_of, pair_of, program_of
 from .normalize import fingerprint
 
 MAX_PROGRAMS = 8          # per function and input kinds; the oldest is dropped first
@@ -31,7 +31,7 @@ def program_for(fn, instance, kinds):
     return program
 
 
-def adjoint_for(program, wrt_inputs, wrt_params, sens_param):
+def adjoint_for(program, wrt_inputs, wrt_params, sens_param, make=None):
     """The compiled Adjoint of `program` for this choice of gradients, generated on first use."""
     key = (wrt_inputs, wrt_params, sens_param)
     adjoint = program.adjoints.get(key)
@@ -39,13 +39,19 @@ def adjoint_for(program, wrt_inputs, wrt_params, sens_param):
         with _lock:
             adjoint = program.adjoints.get(key)
             if adjoint is None:
-                adjoint = program.adjoints[key] = adjoint_of(program, wrt_inputs, wrt_params, sens_param)
+                adjoint = program.adjoints[key] = (make or (
+                    lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param)))()
     return adjoint
+
+
+def pair_for(program):
+    """The forward and backward functions of a callee `program`, generated on first use."""
+    return adjoint_for(program, "pair", None, None, make=lambda: pair_of(program))
 
 
 def resolve(instance, path):
     for attr in path:
-        instance = getattr(instance, attr)
+        instance = instance[int(attr)] if attr.isdigit() else getattr(instance, attr)
     return instance
 
 

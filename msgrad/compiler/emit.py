@@ -16,7 +16,8 @@ import astunparse
 import numpy as np
 
 from .. import context, runtime
-from .ir import Op, walk
+from .ir import Op, leaves, walk
+from .optimize import assigned_names, exposed_reads
 from .reverse import Comment
 
 # Binding power of each operator: a child binding more loosely than its parent gets parentheses.
@@ -153,18 +154,62 @@ generated = {"count": 0}      # how many adjoints were generated (tests count th
 
 def emit(module, program):
     """Compile `module` (from optimize) into a function; return (function, source text)."""
+    namespace, text = _compile(module, program, "adjoint")
+    return namespace[module.body[-1].name], text
+
+
+def emit_pair(module, program):
+    """Split the function of `module` (made by reverse with `pair`) at its backward sweep into a
+    forward function returning the outputs and the residuals the backward sweep reads, and a
+    backward function taking them back; return (forward, backward, source text)."""
+    fused = module.body[-1]
+    split = next(i for i, s in enumerate(fused.body) if isinstance(s, Comment) and s.text == "backward")
+    count = len(leaves(program.output))
+    args = [a.arg for a in fused.args.args]
+    primal_args, sens_args = args[:-count], args[-count:]
+    returned = fused.body[-1].value.elts
+    grads, outputs = returned[:-count], returned[-count:]
+    forward, backward = fused.body[:split], fused.body[split + 1:-1]
+    kept = exposed_reads(backward + [ast.Return(ast.Tuple(grads, ast.Load()))])
+    residuals = sorted(kept & (set(primal_args) | set().union(set(), *map(assigned_names, forward))))
+    always = set(primal_args) | {n for s in forward if isinstance(s, ast.Assign) for n in assigned_names(s)}
+    forward = [ast.Assign([ast.Name(n, ast.Store())], ast.Constant(None))     # a branch may skip it
+               for n in residuals if n not in always] + forward
+    name, carrier = fused.name[:-len("_adjoint")], module.names.claim("residuals")
+    saved = ast.Tuple([ast.Name(n, ast.Load()) for n in residuals], ast.Load())
+    unpack = [ast.Assign([ast.Tuple([ast.Name(n, ast.Store()) for n in residuals], ast.Store())],
+                         ast.Name(carrier, ast.Load()))] if residuals else []
+    pair = [
+        _function(f"{name}_forward", primal_args, forward + [ast.Return(ast.Tuple(outputs + [saved], ast.Load()))]),
+        _function(f"{name}_backward", [carrier] + sens_args,
+                  unpack + backward + [ast.Return(grads[0] if len(grads) == 1 else ast.Tuple(grads, ast.Load()))])]
+    header = Comment(module.body[0].text.replace("msgrad adjoint", "msgrad forward and backward")
+                     .split(", wrt:")[0])
+    module = ast.fix_missing_locations(ast.Module(body=[header, *pair], type_ignores=[]))
+    namespace, text = _compile(module, program, "pair")
+    return namespace[f"{name}_forward"], namespace[f"{name}_backward"], text
+
+
+def _function(name, args, body):
+    arguments = ast.arguments(posonlyargs=[], args=[ast.arg(a) for a in args], vararg=None,
+                              kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+    return ast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
+                           type_params=[])
+
+
+def _compile(module, program, kind):
+    """Unparse, register with linecache, run and dump `module`; return its namespace and text."""
     text = unparse(module)
-    fn_name = module.body[-1].name
     with _lock:
         serial = next(_serial)
         generated["count"] += 1
-    filename = f"<msgrad {program.qualname} adjoint #{serial}>"
+    filename = f"<msgrad {program.qualname} {kind} #{serial}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     namespace = {"np": np, **{k: v for k, v in vars(runtime).items() if not k.startswith("_")},
                  **_called_primitives(program), **program.constants}
     exec(compile(text, filename, "exec"), namespace)
-    _dump(text, fn_name, serial)
-    return namespace[fn_name], text
+    _dump(text, module.body[-1].name, serial)
+    return namespace, text
 
 
 def globals_names():

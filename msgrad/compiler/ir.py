@@ -26,6 +26,36 @@ class Op:
 
 
 @dataclass
+class Call:
+    """`*targets, residuals = forward(*args)`: a call of a user function or sub-Cell, whose
+    Program has a generated forward and backward function of its own (`callee.pair`). `args`
+    are the callee's Parameters, then its Tensor inputs; `targets` name its Tensor outputs."""
+    targets: list
+    callee: object            # the callee's Program
+    args: tuple
+    names: tuple              # (forward function, backward function, residuals) names in the caller
+    stmt: ast.stmt
+
+    def __str__(self):
+        return f"{', '.join(self.targets)} = {self.callee.qualname}({', '.join(map(repr, self.args))})"
+
+
+def targets(step):
+    """The names a step (Op or Call) assigns."""
+    return step.targets if isinstance(step, Call) else [step.target]
+
+
+def arguments(step):
+    """The Symbols a step (Op or Call) reads."""
+    return [a.name for a in step.args if is_symbol(a)]
+
+
+def steps(block):
+    """The Op and Call steps of a block, nested blocks included."""
+    return [s for s in walk(block) if isinstance(s, (Op, Call))]
+
+
+@dataclass
 class If:
     """`if test: body else: orelse`; values assigned in either branch are joined by `identity`
     steps at the end of both, so after the `if` each has one name."""
@@ -97,6 +127,13 @@ def leaves(structure):
     if isinstance(structure, (tuple, list)):
         return [leaf for item in structure for leaf in leaves(item)]
     return [structure]
+
+
+def map_leaves(structure, fn):
+    """`structure` with `fn` applied to each leaf of its (possibly nested) tuples and lists."""
+    if isinstance(structure, (tuple, list)):
+        return type(structure)(map_leaves(item, fn) for item in structure)
+    return fn(structure)
 
 
 def is_symbol(value):

@@ -6,7 +6,10 @@ through its entry points, constants are folded, and a reassigned name gets a fre
 that every value the backward sweep reads is still there."""
 import ast
 import builtins
+import inspect
 import operator
+import threading
+import types
 
 import numpy as np
 
@@ -16,7 +19,7 @@ from ..nn.cell import Cell
 from ..ops.operations import Primitive as PrimitiveClass
 from ..primitives import Symbol, entry_point, tracing
 from ..tensor import Parameter, Tensor
-from .ir import If, Loop, Op, ParamRef, Program, NameAllocator, is_symbol
+from .ir import Call, If, Loop, Op, ParamRef, Program, NameAllocator, is_symbol, leaves, map_leaves, targets
 
 _OPERATORS = {ast.Add: P.add, ast.Sub: P.subtract, ast.Mult: P.multiply, ast.Div: P.divide,
               ast.Pow: P.power, ast.MatMult: P.matmul}
@@ -57,6 +60,7 @@ class ProgramBuilder:
         self.body, self.params, self.constants, self.reads = [], [], {}, []
         self.param_vars = {}       # id(Parameter) -> var name
         self.unnamed = set()       # steps whose result no user name holds yet
+        self.callees = {}          # id(callee Pair) -> its functions' names here
         self.stmt = None           # the user statement being translated
         self.current = self.body   # the block steps are recorded into
 
@@ -124,7 +128,7 @@ class ProgramBuilder:
         return Symbol(name)
 
     def _check_output(self, output):
-        for leaf in _flatten(output):
+        for leaf in leaves(output):
             if not (is_symbol(leaf) or isinstance(leaf, (int, float, bool))):
                 what = "None" if leaf is None else f"a {type(leaf).__name__}"
                 raise self.source.error(
@@ -352,8 +356,13 @@ class _Normalizer(ProgramBuilder):
         if isinstance(target, ast.Name):
             if is_symbol(value) and value.name in self.unnamed:    # `f = t1 + b` becomes `f = ...`
                 self.unnamed.discard(value.name)
-                op = next(op for op in reversed(self.current) if isinstance(op, Op) and op.target == value.name)
-                op.target = value.name = self.names.claim(target.id)
+                step = next(s for s in reversed(self.current) if value.name in targets(s))
+                name = self.names.claim(target.id)
+                if isinstance(step, Call):
+                    step.targets[step.targets.index(value.name)] = name
+                else:
+                    step.target = name
+                value.name = name
             self.env[target.id] = value
             return
         if not isinstance(value, (tuple, list)) or len(value) != len(target.elts):
@@ -485,10 +494,72 @@ class _Normalizer(ProgramBuilder):
             target, args = entry_point(type(callee).__call__), [callee, *args]
         else:
             target = entry_point(callee)
-        if target is None:
+        if target is not None:
+            return self.apply(target, args, kwargs, node)
+        user = self.user_callee(callee)
+        if user is None:
             text, kind = self.source.text(node.func), _kind(callee)
             raise self._no_rule(node, f"`{text}`" + (f" ({kind})" if kind != text else ""))
-        return self.apply(target, args, kwargs, node)
+        return self.call(*user, args, kwargs, node)
+
+    # -- calls of user code ---------------------------------------------------------------------
+    def user_callee(self, callee):
+        """(function, instance, path of the instance under self) for a sub-Cell, a method of a
+        Cell, or a plain Python function; None for anything else."""
+        if isinstance(callee, Cell):
+            return type(callee).construct, callee, self.cell_path(callee)
+        if inspect.ismethod(callee) and isinstance(callee.__self__, Cell):
+            return callee.__func__, callee.__self__, self.cell_path(callee.__self__)
+        if isinstance(callee, types.FunctionType):
+            return callee, None, None
+        return None
+
+    def cell_path(self, cell):
+        """Where `cell` lives under self, as an attribute path starting with self's name."""
+        instance = self.captured.instance
+        if isinstance(instance, Cell):
+            for name, candidate in instance.cells_and_names():
+                if candidate is cell:
+                    return (self.captured.self_name, *(name.split(".") if name else ()))
+        raise self.source.error(self.stmt, f"msgrad differentiates calls of Cells that are attributes "
+                                           f"of self; this {type(cell).__name__} is not",
+                                "Assign the Cell to self in __init__ and call it as self.<name>(...).")
+
+    def call(self, fn, instance, path, args, kwargs, node):
+        """A `Call` of user code: its own Program (generated once and cached), with a forward
+        and a backward function the generated code calls by name."""
+        from . import cache                        # the cache compiles callees like any program
+        try:
+            bound = inspect.signature(fn).bind(*([instance] if instance is not None else []), *args, **kwargs)
+        except TypeError as error:
+            raise self.source.error(node, f"{self.describe(node)}: {error}") from None
+        bound.apply_defaults()
+        values = list(bound.arguments.values())[instance is not None:]
+        for value in values:
+            if isinstance(value, (tuple, list)) and _holds_symbol(value):
+                raise self.source.error(node, "msgrad passes Tensors to a called function one by one",
+                                        "Pass each Tensor as an argument of its own.")
+        if fn in _calling.stack:
+            raise self.source.error(node, f"{fn.__qualname__} calls itself; msgrad does not "
+                                          f"differentiate recursion", "Write the recursion as a loop.")
+        _calling.stack.append(fn)
+        try:
+            callee = cache.program_for(fn, instance, tuple(None if is_symbol(v) else v for v in values))
+            pair = cache.pair_for(callee)
+        finally:
+            _calling.stack.pop()
+        params = [self.parameter(cache.resolve(instance, ref.path), (*path, *ref.path), node)
+                  for ref in callee.params]
+        if id(pair) not in self.callees:          # one name per callee, however often it is called
+            base = callee.qualname.replace(".", "_").replace("<", "").replace(">", "")
+            self.callees[id(pair)] = (self.names.claim(base + "_forward"), self.names.claim(base + "_backward"))
+            self.constants.update(zip(self.callees[id(pair)], (pair.forward, pair.backward)))
+        names = (*self.callees[id(pair)], self.names.claim("residuals"))
+        outputs = {id(leaf): Symbol(self.names.temp()) for leaf in leaves(callee.output) if is_symbol(leaf)}
+        self.current.append(Call([s.name for s in outputs.values()], callee,
+                                 tuple(params) + tuple(v for v in values if is_symbol(v)), names, self.stmt))
+        self.unnamed.update(s.name for s in outputs.values())
+        return map_leaves(callee.output, lambda leaf: outputs.get(id(leaf), leaf))
 
     # -- helpers --------------------------------------------------------------------------------
     def binary(self, op, left, right):
@@ -530,7 +601,10 @@ class _Normalizer(ProgramBuilder):
         raise self._no_rule(node, f"the Tensor attribute `{node.attr}`")
 
     def constant_call(self, callee, args, kwargs, node):
-        if any(_holds_symbol(a) for a in list(args) + list(kwargs.values())):
+        """Run a call on values known now: a constructor on constants, or a builtin such as
+        `enumerate` over a tuple (which may hold Symbols: it only rearranges them)."""
+        held = is_symbol if callee in _CONSTANT_BUILTINS else _holds_symbol
+        if any(held(a) for a in list(args) + list(kwargs.values())):
             raise self.source.error(node, f"{self.describe(node)} needs constant arguments here",
                                     "Create it in __init__, or use the ops function that takes Tensors.")
         try:
@@ -550,6 +624,16 @@ class _Normalizer(ProgramBuilder):
 
 class GradUnboundLocalError(GradError, UnboundLocalError):
     pass
+
+
+class _Calling(threading.local):
+    """The user functions being compiled right now, innermost last (to catch recursion)."""
+
+    def __init__(self):
+        self.stack = []
+
+
+_calling = _Calling()
 
 
 class _Range:
@@ -595,6 +679,8 @@ def fingerprint(obj):
         return ("parameter",)
     if isinstance(obj, Cell):
         return ("cell", type(obj))
+    if inspect.ismethod(obj):
+        return ("method", obj.__func__)
     if isinstance(obj, PrimitiveClass):
         return ("primitive", type(obj), tuple(sorted(vars(obj).items())))
     if isinstance(obj, _CONSTANT_TYPES):
@@ -621,12 +707,6 @@ def _holds_symbol(value):
     if isinstance(value, (tuple, list)):
         return any(_holds_symbol(v) for v in value)
     return is_symbol(value)
-
-
-def _flatten(value):
-    if isinstance(value, (tuple, list)):
-        return [leaf for item in value for leaf in _flatten(item)]
-    return [value]
 
 
 def _kind(obj):

@@ -71,7 +71,7 @@ def propagate_copies(body):
     is not assigned again afterwards."""
     counts, last_assigned = {}, {}
     for i, stmt in enumerate(body):
-        for name in _assigned(stmt):
+        for name in assigned_names(stmt):
             counts[name] = counts.get(name, 0) + 1
             last_assigned[name] = i
     renames, kept = {}, []
@@ -92,7 +92,7 @@ def eliminate_dead_code(block, live):
     kept = []
     for stmt in reversed(block):
         if isinstance(stmt, ast.Assign):
-            targets = _assigned(stmt)
+            targets = assigned_names(stmt)
             if not targets & live:
                 continue
             live = (live - targets) | _reads(stmt.value)
@@ -143,7 +143,7 @@ def save_loop_values(body, names):
             continue
         forward, _, top = pair["forward"]
         backward = pair["backward"][0]
-        saved = sorted(_exposed(backward.body) & set().union(*map(_assigned, [forward])))
+        saved = sorted(exposed_reads(backward.body) & set().union(*map(assigned_names, [forward])))
         _fill(forward, backward, saved, names, body, top)
     return body
 
@@ -160,7 +160,7 @@ def _fill(forward, backward, saved, names, body, top):
         else ast.Name(saved[0], ast.Store())
     push = ast.Expr(ast.Call(ast.Attribute(ast.Name(stack, ast.Load()), "append", ast.Load()), [values], []))
     pop = ast.Assign([targets], ast.Call(ast.Attribute(ast.Name(stack, ast.Load()), "pop", ast.Load()), [], []))
-    top_level = {n for s in forward.body for n in _assigned(s) if isinstance(s, ast.Assign)}
+    top_level = {n for s in forward.body for n in assigned_names(s) if isinstance(s, ast.Assign)}
     if isinstance(forward, ast.For):
         top_level |= _assigned_target(forward.target)
     unset = [ast.Assign([ast.Name(n, ast.Store())], ast.Constant(None)) for n in saved if n not in top_level]
@@ -179,19 +179,19 @@ def _walk_with_depth(block, depth=0, top=None):
                 yield from _walk_with_depth(nested, depth + isinstance(stmt, _LOOPS), here)
 
 
-def _exposed(block, defined=frozenset()):
+def exposed_reads(block, defined=frozenset()):
     """Names a block reads before assigning them itself."""
     out, defined = set(), set(defined)
     for stmt in block:
         if isinstance(stmt, ast.Assign):
             out |= _reads(stmt.value) - defined
-            defined |= _assigned(stmt)
+            defined |= assigned_names(stmt)
         elif isinstance(stmt, ast.If):
-            out |= (_reads(stmt.test) - defined) | _exposed(stmt.body, defined) | _exposed(stmt.orelse, defined)
+            out |= (_reads(stmt.test) - defined) | exposed_reads(stmt.body, defined) | exposed_reads(stmt.orelse, defined)
         elif isinstance(stmt, ast.For):
-            out |= (_reads(stmt.iter) - defined) | _exposed(stmt.body, defined | _assigned_target(stmt.target))
+            out |= (_reads(stmt.iter) - defined) | exposed_reads(stmt.body, defined | _assigned_target(stmt.target))
         elif isinstance(stmt, ast.While):
-            out |= _exposed(stmt.body, defined)
+            out |= exposed_reads(stmt.body, defined)
         elif not isinstance(stmt, (Comment, _Save, _Restore)):
             out |= _reads(stmt) - defined
     return out
@@ -218,7 +218,7 @@ def _code(block):
     return any(not isinstance(s, Comment) for s in block)
 
 
-def _assigned(stmt):
+def assigned_names(stmt):
     """Names a statement (and what it contains) assigns."""
     if isinstance(stmt, ast.Assign):
         return set().union(*map(_assigned_target, stmt.targets))
@@ -228,7 +228,7 @@ def _assigned(stmt):
     for field in ("body", "orelse"):
         for inner in getattr(stmt, field, None) or ():
             if isinstance(inner, ast.stmt):
-                names |= _assigned(inner)
+                names |= assigned_names(inner)
     return names
 
 

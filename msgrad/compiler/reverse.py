@@ -10,7 +10,7 @@ import operator
 import os
 
 from ..primitives.core import STATIC
-from .ir import If, Op, is_symbol, leaves, walk
+from .ir import Call, If, Op, arguments, is_symbol, leaves, steps, targets
 
 
 class Comment(ast.stmt):
@@ -18,10 +18,14 @@ class Comment(ast.stmt):
     _fields = ("text",)
 
 
-def reverse(program, active, wrt_inputs, wrt_params, sens_param):
+def reverse(program, active, wrt_inputs, wrt_params, sens_param, pair=False):
     """The adjoint of `program` as an `ast.Module`: one function returning the gradients of
-    `wrt_inputs` (input Symbols) then `wrt_params` (ParamRefs)."""
-    return _Reverser(program, active).build(wrt_inputs, wrt_params, sens_param)
+    `wrt_inputs` (input Symbols) then `wrt_params` (ParamRefs).
+
+    With `pair`, the function is made to be split in two by emit (a callee's forward and
+    backward functions): it takes one output gradient per output leaf, checks none, and also
+    returns the outputs, so that optimize keeps them."""
+    return _Reverser(program, active).build(wrt_inputs, wrt_params, sens_param or pair, pair)
 
 
 class _Reverser:
@@ -31,16 +35,17 @@ class _Reverser:
         self.adjoints = {}        # value name -> its adjoint's name
         self.assigned = set()     # values whose adjoint holds a contribution at this point
         self.reassigned = _reassigned(program.body)
-        self.loops = 0
 
-    def build(self, wrt_inputs, wrt_params, sens_param):
+    def build(self, wrt_inputs, wrt_params, sens_param, pair):
         program = self.program
         args = [p.var for p in program.params] + [i.name for i in program.inputs if is_symbol(i)]
         forward = self.forward_block(program.body)
         seed, sens_args = self.seed(sens_param)
-        self.loops = 0
+        if pair:
+            seed = [s for s in seed if not (isinstance(s, ast.Expr) and s.value.func.id == "check_sens")]
         backward = self.adjoint_block(program.body)
         grads = [self.gradient(v) for v in [i.name for i in wrt_inputs] + [p.var for p in wrt_params]]
+        grads += [_atom(leaf) for leaf in leaves(program.output)] if pair else []
         body = forward + [Comment("backward")] + seed + backward + [
             ast.Return(ast.Tuple([*grads], ast.Load()))]
         name = program.qualname.replace(".", "_").replace("<", "").replace(">", "") + "_adjoint"
@@ -61,6 +66,11 @@ class _Reverser:
     def forward_step(self, step):
         if isinstance(step, Op):
             return [_assign(step.target, self.forward_expr(step))]
+        if isinstance(step, Call):
+            forward, _, residuals = step.names
+            outputs = iter(step.targets)
+            names = [next(outputs) if is_symbol(leaf) else "_" for leaf in leaves(step.callee.output)]
+            return [_assign_many(names + [residuals], _call(forward, *map(_atom, step.args)))]
         if isinstance(step, If):
             return [_if(_atom(step.test), self.forward_block(step.body), self.forward_block(step.orelse))]
         return self.forward_loop(step)
@@ -78,8 +88,7 @@ class _Reverser:
     def forward_loop(self, loop):
         """The loop as Python runs it. When its backward sweep is needed, it also counts its
         iterations (`trips`) and marks where each iteration's values are saved (see optimize)."""
-        self.loops += 1
-        differentiated = any(isinstance(s, Op) and s.target in self.active for s in walk(loop.body + loop.carry))
+        differentiated = any(set(targets(s)) & self.active for s in steps(loop.body + loop.carry))
         body = self.forward_block(loop.body)
         head = []
         if loop.kind == "while":
@@ -90,7 +99,7 @@ class _Reverser:
             loop.trips = self.names.claim("trips")
             before.append(_assign(loop.trips, ast.Constant(0)))
             head.append(_assign(loop.trips, ast.BinOp(ast.Name(loop.trips, ast.Load()), ast.Add(), ast.Constant(1))))
-            body.append(_Save(self.loops))
+            body.append(_Save(id(loop)))
         body += self.forward_block(loop.carry)
         if loop.stop is True:
             body.append(ast.Break())
@@ -100,7 +109,7 @@ class _Reverser:
             node = ast.For(ast.Name(loop.index, ast.Store()), _range(loop.bounds), head + body, [])
         else:
             node = ast.While(ast.Constant(True), head + body, [])
-        node.loop_key = self.loops if differentiated else None
+        node.loop_key = id(loop) if differentiated else None
         return before + [node]
 
     # -- the backward sweep -----------------------------------------------------------------------
@@ -108,10 +117,9 @@ class _Reverser:
         return self.commented(reversed(block), self.adjoint_step)
 
     def adjoint_step(self, step):
-        if isinstance(step, Op):
-            stmts = self.adjoint_statements(step)
-            if step.target in self.reassigned:
-                self.assigned.discard(step.target)    # what came before gets an adjoint of its own
+        if isinstance(step, (Op, Call)):
+            stmts = self.adjoint_statements(step) if isinstance(step, Op) else self.adjoint_call(step)
+            self.assigned -= set(targets(step)) & self.reassigned   # earlier values have their own
             return stmts
         if isinstance(step, If):
             return self.adjoint_if(step)
@@ -124,29 +132,28 @@ class _Reverser:
         after_body, self.assigned = self.assigned, set(before)
         orelse = self.adjoint_block(step.orelse)
         after_else = self.assigned
-        inside = {s.target for s in walk(step.body + step.orelse) if isinstance(s, Op)}
+        inside = {name for s in steps(step.body + step.orelse) for name in targets(s)}
         for name in sorted((after_body ^ after_else) - inside):    # give both paths the adjoint
             (orelse if name in after_body else body).append(self.zeros(name))
         self.assigned = (after_body | after_else) - inside
         return [_if(_atom(step.test), body, orelse)] if body or orelse else []
 
     def adjoint_loop(self, loop):
-        self.loops += 1
         if getattr(loop, "trips", None) is None:
             return []
-        steps = loop.body + loop.carry
-        inside = {s.target for s in walk(steps) if isinstance(s, Op)}
+        block = loop.body + loop.carry
+        inside = {name for s in steps(block) for name in targets(s)}
         carried = {op.target for op in loop.carry}
-        shared = carried | {a.name for s in walk(steps) if isinstance(s, Op) and s.target in self.active
-                            for a in s.args if is_symbol(a) and a.name not in inside}
+        shared = carried | {name for s in steps(block) if set(targets(s)) & self.active
+                            for name in arguments(s) if name not in inside}
         shared = sorted(n for n in shared if n in self.active)
         before = [self.zeros(n) for n in shared if n not in self.assigned]
         self.assigned |= set(shared)
-        body = [_Restore(self.loops)] + self.adjoint_block(steps)
+        body = [_Restore(id(loop))] + self.adjoint_block(block)
         body += [self.zeros(n) for n in shared if n not in self.assigned]
         self.assigned = (self.assigned - inside) | set(shared)
         node = ast.For(ast.Name("_", ast.Store()), _call("range", ast.Name(loop.trips, ast.Load())), body, [])
-        node.loop_key = self.loops
+        node.loop_key = id(loop)
         return before + [node]
 
     def commented(self, steps, statements_of):
@@ -163,6 +170,33 @@ class _Reverser:
                 out.append(Comment(f"line {step.stmt.lineno}: {text}" if text else f"line {step.stmt.lineno}"))
             out.extend(stmts)
         return out
+
+    def adjoint_call(self, call):
+        """`dx, dw = f_backward(residuals, dy)`: the callee's gradients of all its arguments."""
+        if not set(call.targets) & self.assigned:
+            return []
+        outputs = iter(call.targets)
+        douts = []
+        for leaf in leaves(call.callee.output):
+            name = next(outputs) if is_symbol(leaf) else None
+            douts.append(ast.Constant(None) if name is None else ast.Name(self.adjoint(name), ast.Load())
+                         if name in self.assigned else _call("np.zeros_like", ast.Name(name, ast.Load())))
+        names, later = [], []
+        count = len(call.callee.params)              # gradients come inputs first, then params
+        arg_names = [a.name if is_symbol(a) else None for a in call.args[count:] + call.args[:count]]
+        for name in arg_names:
+            if name not in self.active:
+                names.append("_")
+            elif name not in self.assigned and arg_names.count(name) == 1:
+                names.append(self.adjoint(name))
+                self.assigned.add(name)
+            else:
+                names.append(self.names.claim("g"))
+                later.append(self.contribute(name, ast.Name(names[-1], ast.Load())))
+        _, backward, residuals = call.names
+        if not names:
+            return []
+        return [_assign_many(names, _call(backward, ast.Name(residuals, ast.Load()), *douts))] + later
 
     def adjoint_statements(self, op):
         if op.target not in self.assigned or not op.prim.differentiable:
@@ -248,11 +282,8 @@ class _Restore(ast.stmt):
 
 def _reassigned(block):
     """Names assigned by more than one step: joins of branches and values carried by loops."""
-    counts = {}
-    for step in walk(block):
-        if isinstance(step, Op):
-            counts[step.target] = counts.get(step.target, 0) + 1
-    return {name for name, count in counts.items() if count > 1}
+    names = [name for step in steps(block) for name in targets(step)]
+    return {name for name in names if names.count(name) > 1}
 
 
 def _if(test, body, orelse):
@@ -432,6 +463,12 @@ def _atom(value):
 
 def _assign(name, expr):
     return ast.Assign([ast.Name(name, ast.Store())], expr)
+
+
+def _assign_many(names, expr):
+    if len(names) == 1:
+        return _assign(names[0], expr)
+    return ast.Assign([ast.Tuple([ast.Name(n, ast.Store()) for n in names], ast.Store())], expr)
 
 
 def _call(dotted, *args):

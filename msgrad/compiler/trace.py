@@ -10,6 +10,7 @@ import sys
 from ..errors import GradError
 from ..primitives import Symbol, entry_point, tracing
 from ..tensor import Tensor, define_operators
+from .ir import map_leaves
 from .normalize import ProgramBuilder
 
 _NO_SOURCE_HINT = ("msgrad traces functions whose source it cannot read, and a trace cannot follow "
@@ -37,7 +38,7 @@ class _Tracer(ProgramBuilder):
             output = fn(*args)
         finally:
             tracing.recorder = recorded
-        output = _map_leaves(output, lambda leaf: self.operand(leaf, self.source.node))
+        output = map_leaves(output, lambda leaf: self.operand(leaf, self.source.node))
         return self.finish(inputs, output)
 
     def record_traced(self, prim, operands, static):
@@ -91,9 +92,3 @@ class Traced(Symbol):
 
 
 define_operators(Traced)
-
-
-def _map_leaves(value, fn):
-    if isinstance(value, (tuple, list)):
-        return type(value)(_map_leaves(v, fn) for v in value)
-    return fn(value)
