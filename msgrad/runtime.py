@@ -62,3 +62,318 @@ def unindex(g, x, key):
     else:
         grad[key] = g
     return grad
+
+
+def unreduce_to_extrema(g, x, z, axis, keepdims):
+    """The gradient of a max or min reduction: `g` spread over the elements equal to the
+    extremum `z`, split evenly among tied ones (as MindSpore does)."""
+    hits = x == unreduce(z, x, axis, keepdims)
+    return unreduce(g, x, axis, keepdims) * (hits / np.sum(hits, axis=axis, keepdims=True)).astype(g.dtype)
+
+
+def product_of_others(x, axis):
+    """For each element of `x`, the product of the other elements reduced with it over `axis`
+    (None: all axes), by cumulative products from both ends, so zeros need no division."""
+    axes = tuple(range(np.ndim(x))) if axis is None else tuple(np.atleast_1d(axis) % np.ndim(x))
+    last = tuple(range(-len(axes), 0))
+    moved = np.moveaxis(x, axes, last)
+    rows = moved.reshape(moved.shape[:moved.ndim - len(axes)] + (-1,))
+    ones = np.ones_like(rows[..., :1])
+    before = np.cumprod(np.concatenate([ones, rows[..., :-1]], -1), -1)
+    after = np.cumprod(np.concatenate([ones, rows[..., :0:-1]], -1), -1)[..., ::-1]
+    return np.moveaxis((before * after).reshape(moved.shape), last, axes)
+
+
+def var_grad(g, x, axis, ddof, keepdims):
+    """The gradient of `np.var(x, axis, ddof=ddof, keepdims=keepdims)`."""
+    count = np.size(x) // np.size(g)   # elements per reduced value
+    deviation = x - np.mean(x, axis=axis, keepdims=True)
+    return unreduce(g, x, axis, keepdims) * deviation * (2 / (count - ddof))
+
+
+def untile(g, x, reps):
+    """The gradient of `np.tile(x, reps)`: the sum of `g` over the copies."""
+    ndim = np.ndim(g)
+    shape = (1,) * (ndim - np.ndim(x)) + np.shape(x)
+    reps = (1,) * (ndim - len(reps)) + tuple(reps)
+    interleaved = [n for pair in zip(reps, shape) for n in pair]
+    return np.sum(np.reshape(g, interleaved), axis=tuple(range(0, 2 * ndim, 2))).reshape(np.shape(x))
+
+
+def untake(g, x, indices, axis):
+    """The gradient of `np.take(x, indices, axis)`: `g` added back at the indices it came from."""
+    grad = np.zeros(np.shape(x), dtype=g.dtype)
+    np.add.at(grad, (slice(None),) * (axis % np.ndim(x)) + (indices,), g)
+    return grad
+
+
+def untake_along_axis(g, x, indices, axis):
+    """The gradient of `np.take_along_axis(x, indices, axis)`, repeated indices adding up."""
+    grad = np.zeros(np.shape(x), dtype=g.dtype)
+    key = list(np.ix_(*map(np.arange, np.shape(g))))
+    key[axis] = indices
+    np.add.at(grad, tuple(key), g)
+    return grad
+
+
+def unsplit(g, x, sections, index, axis):
+    """The gradient of `np.split(x, sections, axis)[index]`: `g` in its piece, zeros elsewhere."""
+    grad = np.zeros(np.shape(x), dtype=g.dtype)
+    np.split(grad, sections, axis)[index][...] = g
+    return grad
+
+
+def tensordot_grad_x(g, x, y, axes):
+    """The gradient of `np.tensordot(x, y, axes)` with respect to `x`."""
+    x_axes, y_axes = _tensordot_axes(axes, np.ndim(x), np.ndim(y))
+    y_free = [i for i in range(np.ndim(y)) if i not in y_axes]
+    x_free = [i for i in range(np.ndim(x)) if i not in x_axes]
+    grad = np.tensordot(g, y, (list(range(len(x_free), np.ndim(g))), y_free))
+    return np.transpose(grad, np.argsort(x_free + x_axes))
+
+
+def tensordot_grad_y(g, x, y, axes):
+    """The gradient of `np.tensordot(x, y, axes)` with respect to `y`."""
+    x_axes, y_axes = _tensordot_axes(axes, np.ndim(x), np.ndim(y))
+    x_free = [i for i in range(np.ndim(x)) if i not in x_axes]
+    y_free = [i for i in range(np.ndim(y)) if i not in y_axes]
+    grad = np.tensordot(x, g, (x_free, list(range(len(x_free)))))
+    return np.transpose(grad, np.argsort(y_axes + y_free))
+
+
+def _tensordot_axes(axes, x_ndim, y_ndim):
+    """The contracted axes of x and of y, as lists of non-negative ints."""
+    if isinstance(axes, int):
+        return list(range(x_ndim - axes, x_ndim)), list(range(axes))
+    x_axes, y_axes = (np.atleast_1d(a).tolist() for a in axes)
+    return [a % x_ndim for a in x_axes], [a % y_ndim for a in y_axes]
+
+
+# -- neural networks (primitives/nn.py): activations, normalization, losses, 2-D windows ----------
+_erf = np.frompyfunc(__import__("math").erf, 1, 1)
+
+
+def normal_cdf(x):
+    """Φ(x), the standard normal distribution function, elementwise (math.erf per element)."""
+    return 0.5 + 0.5 * np.asarray(_erf(x * 0.7071067811865476), dtype=np.result_type(x, np.float32))
+
+
+def gelu_derivative(x, approximate):
+    """d gelu(x) / dx, for gelu's exact form ('none') or its tanh approximation ('tanh')."""
+    if approximate == "tanh":
+        t = np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3))
+        return 0.5 * (1 + t) + 0.3989422804014327 * x * (1 - t * t) * (1 + 0.134145 * x * x)
+    return normal_cdf(x) + 0.3989422804014327 * x * np.exp(-0.5 * x * x)
+
+
+def log_probabilities(x, axis):
+    """log(softmax(x)) along `axis`, without overflow."""
+    shifted = x - np.max(x, axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis, keepdims=True))
+
+
+def standardize_grad(g, z, x, axis, eps):
+    """The gradient of z = (x - mean) / sqrt(var + eps), both statistics taken over `axis`."""
+    return (g - np.mean(g, axis, keepdims=True) - z * np.mean(g * z, axis, keepdims=True)) / np.sqrt(
+        np.var(x, axis, keepdims=True) + eps)
+
+
+def channel_axes(x):
+    """The axes of an (N, C, ...) array other than its channel axis 1."""
+    return (0,) + tuple(range(2, np.ndim(x)))
+
+
+def channels(v, x):
+    """A per-channel vector `v` (C,) shaped to broadcast along axis 1 of x (N, C, ...)."""
+    return np.reshape(v, np.shape(v) + (1,) * (np.ndim(x) - 2))
+
+
+def sum_to_channels(g):
+    """The gradient of a per-channel vector broadcast along axis 1 of `g`: g summed over the rest."""
+    return np.sum(g, axis=channel_axes(g))
+
+
+def batch_standardize(x, eps):
+    """x (N, C, ...) standardized per channel with its batch's mean and (biased) variance."""
+    axes = channel_axes(x)
+    return (x - np.mean(x, axes, keepdims=True)) / np.sqrt(np.var(x, axes, keepdims=True) + eps)
+
+
+def cross_entropy_terms(logits, target, weight, ignore_index, label_smoothing):
+    """What cross_entropy and its gradients share, as MindSpore defines the loss: the class axis
+    (0 for one sample (C,), else 1), log_softmax of the logits along it, the target distribution
+    (smoothed; all zero for an ignored sample), the class weights shaped along the class axis (1
+    without), and the one-hot of the counted class-index targets (None for probabilities)."""
+    axis = 0 if np.ndim(logits) == 1 else 1
+    n = np.shape(logits)[axis]
+    along = (n,) + (1,) * (np.ndim(logits) - axis - 1)
+    logp = log_probabilities(logits, axis)
+    weights = 1 if weight is None else np.reshape(weight, along)
+    if np.asarray(target).dtype.kind not in "iu":
+        return axis, logp, target * (1 - label_smoothing) + label_smoothing / n, weights, None
+    counted = np.expand_dims(target != ignore_index, axis)
+    one_hot = (np.reshape(np.arange(n), along) == np.expand_dims(target, axis)) & counted
+    probs = one_hot * (1 - label_smoothing) + counted * (label_smoothing / n)
+    return axis, logp, probs.astype(logp.dtype), weights, one_hot
+
+
+def cross_entropy_divisor(logp, weights, one_hot, axis):
+    """What reduction 'mean' divides the summed loss by: the summed class weights of the
+    counted class-index targets, or the number of samples for probability targets."""
+    if one_hot is None:
+        return logp.dtype.type(np.size(logp) // np.shape(logp)[axis])
+    return np.sum(one_hot * weights, dtype=logp.dtype)
+
+
+def _cross_entropy_backward(g, logits, target, weight, ignore_index, reduction, label_smoothing):
+    """cross_entropy_terms, the divisor of 'mean', and the gradient of each sample's loss."""
+    terms = axis, logp, _, weights, one_hot = cross_entropy_terms(logits, target, weight, ignore_index,
+                                                                  label_smoothing)
+    divisor = cross_entropy_divisor(logp, weights, one_hot, axis) if reduction == "mean" else 1
+    samples = np.delete(np.shape(logp), axis)
+    return terms, divisor, np.expand_dims(np.broadcast_to(g / divisor, tuple(samples)), axis)
+
+
+def cross_entropy_grad_logits(g, logits, target, weight, ignore_index, reduction, label_smoothing):
+    """The gradient of cross_entropy with respect to the logits."""
+    (axis, logp, probs, weights, _), _, scale = _cross_entropy_backward(
+        g, logits, target, weight, ignore_index, reduction, label_smoothing)
+    weighted = weights * probs
+    return scale * (np.exp(logp) * np.sum(weighted, axis, keepdims=True) - weighted)
+
+
+def cross_entropy_grad_target(g, logits, target, weight, ignore_index, reduction, label_smoothing):
+    """The gradient of cross_entropy with respect to probability targets (zero for class indices)."""
+    if np.asarray(target).dtype.kind in "iu":
+        return np.zeros_like(target)
+    (_, logp, _, weights, _), _, scale = _cross_entropy_backward(
+        g, logits, target, weight, ignore_index, reduction, label_smoothing)
+    return -(1 - label_smoothing) * scale * weights * logp
+
+
+def cross_entropy_grad_weight(g, logits, target, weight, ignore_index, reduction, label_smoothing):
+    """The gradient of cross_entropy with respect to the class weights; for reduction 'mean' of
+    class-index targets the divisor is a sum of weights too."""
+    (axis, logp, probs, weights, one_hot), divisor, scale = _cross_entropy_backward(
+        g, logits, target, weight, ignore_index, reduction, label_smoothing)
+    grad = -scale * probs * logp
+    if reduction == "mean" and one_hot is not None:
+        mean_loss = -np.sum(weights * probs * logp) / divisor
+        grad = grad - scale * mean_loss * one_hot
+    return np.sum(grad, axis=tuple(i for i in range(np.ndim(grad)) if i != axis))
+
+
+def window_padding(shape, kernel, stride, dilation, padding, ceil_mode=False):
+    """The (top, bottom, left, right) padding of a 2-D sliding window over the spatial `shape`,
+    and the (bottom, right) rows and columns ceil_mode adds for a last, partial window.
+    `padding` is the 4-tuple, or 'same': ceil(size / stride) outputs, the odd pixel at the bottom
+    and right (as MindSpore and TensorFlow)."""
+    if padding == "same":
+        pads = []
+        for size, k, s, dl in zip(shape, kernel, stride, dilation):
+            total = max((-(-size // s) - 1) * s + (k - 1) * dl + 1 - size, 0)
+            pads += [total // 2, total - total // 2]
+        return tuple(pads), (0, 0)
+    extra = [0, 0]
+    for i, (size, k, s, dl) in enumerate(zip(shape, kernel, stride, dilation)):
+        span = size + padding[2 * i] + padding[2 * i + 1] - (k - 1) * dl - 1
+        count = -(-span // s) + 1
+        if ceil_mode and (count - 1) * s < size + padding[2 * i]:   # it starts inside the input
+            extra[i] = (count - 1) * s - span
+    return tuple(padding), tuple(extra)
+
+
+def sliding_windows(x, kernel, stride, dilation, pads=(0, 0, 0, 0), extra=(0, 0), fill=0):
+    """The windows over x (N, C, H, W) padded with `fill`, as an (N, C, OH, OW, KH, KW) view."""
+    top, bottom, left, right = pads
+    if any(pads) or any(extra):
+        x = np.pad(x, ((0, 0), (0, 0), (top, bottom + extra[0]), (left, right + extra[1])),
+                   constant_values=fill)
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    view = np.lib.stride_tricks.sliding_window_view(x, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), (2, 3))
+    return view[:, :, ::sh, ::sw, ::dh, ::dw]
+
+
+def fold_windows(windows, shape, stride, dilation, pads=(0, 0, 0, 0), extra=(0, 0)):
+    """The adjoint of `sliding_windows`: the windows (N, C, OH, OW, KH, KW) added up where they
+    were taken from, in an array of x's `shape` (what lies on the padding is dropped)."""
+    top, bottom, left, right = pads
+    n, c, h, w = shape
+    out = np.zeros((n, c, h + top + bottom + extra[0], w + left + right + extra[1]), windows.dtype)
+    oh, ow, kh, kw = np.shape(windows)[2:]
+    (sh, sw), (dh, dw) = stride, dilation
+    for i in range(kh):
+        for j in range(kw):
+            out[:, :, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw] += \
+                windows[:, :, :, :, i, j]
+    return out[:, :, top:top + h, left:left + w]
+
+
+def conv2d_windows(x, kernel, stride, padding, dilation, groups):
+    """The windows conv2d multiplies with its weight: (N, groups, C / groups, OH, OW, KH, KW)."""
+    pads, _ = window_padding(np.shape(x)[2:], kernel, stride, dilation, padding)
+    windows = sliding_windows(x, kernel, stride, dilation, pads)
+    n, c = np.shape(x)[:2]
+    return windows.reshape((n, groups, c // groups) + windows.shape[2:])
+
+
+def conv2d_grad_input(g, x, w, stride, padding, dilation, groups):
+    """The gradient of conv2d(x, w) with respect to x."""
+    pads, _ = window_padding(np.shape(x)[2:], np.shape(w)[2:], stride, dilation, padding)
+    n, o, oh, ow = np.shape(g)
+    windows = np.einsum("ngohw,gocij->ngchwij", g.reshape(n, groups, o // groups, oh, ow),
+                        w.reshape((groups, o // groups) + np.shape(w)[1:]), optimize=True)
+    windows = windows.reshape((n, -1) + windows.shape[3:])
+    return fold_windows(windows, np.shape(x), stride, dilation, pads)
+
+
+def conv2d_grad_weight(g, x, w, stride, padding, dilation, groups):
+    """The gradient of conv2d(x, w) with respect to w."""
+    windows = conv2d_windows(x, np.shape(w)[2:], stride, padding, dilation, groups)
+    n, o, oh, ow = np.shape(g)
+    grad = np.einsum("ngchwij,ngohw->gocij", windows, g.reshape(n, groups, o // groups, oh, ow),
+                     optimize=True)
+    return grad.reshape(np.shape(w))
+
+
+def pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, fill):
+    """The windows a 2-D pooling reduces, (N, C, OH, OW, KH, KW), with the padding they read."""
+    pads, extra = window_padding(np.shape(x)[2:], kernel_size, stride, dilation, padding, ceil_mode)
+    return sliding_windows(x, kernel_size, stride, dilation, pads, extra, fill), pads, extra
+
+
+def max_pool2d_choice(x, kernel_size, stride, padding, dilation, ceil_mode):
+    """Which element of each max_pool2d window is the maximum (the first of tied ones, as
+    MindSpore): its flat position in the window (N, C, OH, OW); and the padding."""
+    windows, pads, extra = pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, -np.inf)
+    return np.argmax(windows.reshape(windows.shape[:4] + (-1,)), axis=-1), pads, extra
+
+
+def max_pool2d_grad(g, x, kernel_size, stride, padding, dilation, ceil_mode):
+    """The gradient of max_pool2d: each window's gradient goes to its maximum."""
+    choice, pads, extra = max_pool2d_choice(x, kernel_size, stride, padding, dilation, ceil_mode)
+    picked = np.arange(kernel_size[0] * kernel_size[1]) == choice[..., None]
+    windows = (picked * g[..., None]).reshape(np.shape(g) + tuple(kernel_size))
+    return fold_windows(windows, np.shape(x), stride, dilation, pads, extra)
+
+
+def avg_pool2d_divisor(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    """What each window of avg_pool2d is divided by: divisor_override when not 0, else how many
+    of its elements lie in the input (or in its padding, with count_include_pad)."""
+    if divisor_override:
+        return divisor_override
+    pads, extra = window_padding(np.shape(x)[2:], kernel_size, stride, (1, 1), padding, ceil_mode)
+    inside = np.ones((1, 1) + np.shape(x)[2:], dtype=x.dtype)
+    if count_include_pad:
+        inside = np.pad(inside, ((0, 0), (0, 0), pads[:2], pads[2:]), constant_values=1)
+        pads = (0, 0, 0, 0)
+    return sliding_windows(inside, kernel_size, stride, (1, 1), pads, extra).sum(axis=(4, 5))[0, 0]
+
+
+def avg_pool2d_grad(g, x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    """The gradient of avg_pool2d: each window's gradient shared out over its elements."""
+    pads, extra = window_padding(np.shape(x)[2:], kernel_size, stride, (1, 1), padding, ceil_mode)
+    share = g / avg_pool2d_divisor(x, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                                   divisor_override)
+    windows = np.broadcast_to(share[..., None, None], np.shape(share) + tuple(kernel_size))
+    return fold_windows(windows, np.shape(x), stride, (1, 1), pads, extra)

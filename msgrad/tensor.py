@@ -88,9 +88,6 @@ class Tensor:
     def __iter__(self):
         return (wrap(row) for row in self._data)
 
-    def astype(self, dtype):
-        return Tensor(self._data.astype(mstype.to_numpy(dtype)))
-
     def __hash__(self):
         return id(self)
 
@@ -204,21 +201,42 @@ def define_operators(cls):
         setattr(cls, f"__r{name}__", lambda self, other, prim=prim: prim(other, self))
     cls.__neg__ = lambda self: P.negative(self)
     cls.__pos__ = lambda self: self
+    cls.__abs__ = lambda self: P.abs(self)
+
+
+def define_comparisons(cls):
+    """Give `cls` Python's comparison operators, each calling its (non-differentiable) primitive."""
+    comparisons = {"lt": P.less, "le": P.less_equal, "gt": P.greater, "ge": P.greater_equal,
+                   "eq": P.equal, "ne": P.not_equal}
+    for name, prim in comparisons.items():
+        setattr(cls, f"__{name}__", lambda self, other, prim=prim: prim(self, other))
 
 
 define_operators(Tensor)
+define_comparisons(Tensor)
 
 
-def _elementwise_method(prim):
-    def method(self):
-        return prim(self)
-    method.__name__ = method.__qualname__ = prim.name
-    method.__doc__ = f"`x.{prim.name}()`: the elementwise {prim.name} of x."
+def _elementwise_method(prim, name=None):
+    """`x.name()` computing `prim(x)`, or `x.name(other)` computing `prim(x, other)`."""
+    def method(self, *other):
+        return prim(self, *other)
+    method.__name__ = method.__qualname__ = name or prim.name
+    method.__doc__ = f"`x.{method.__name__}(...)`: the elementwise {prim.name} of x (and other)."
     return _method(method)
 
 
-for _prim in (P.exp, P.log, P.sin, P.cos, P.tanh, P.sqrt):
+for _prim in (P.exp, P.log, P.sin, P.cos, P.tanh, P.sqrt, P.abs, P.square, P.rsqrt, P.reciprocal,
+              P.log1p, P.expm1, P.erf, P.log2, P.log10, P.tan, P.sinh, P.cosh, P.arcsin, P.arccos,
+              P.arctan, P.arcsinh, P.arccosh, P.arctanh, P.arctan2, P.sign, P.floor, P.ceil,
+              P.floor_divide, P.greater, P.greater_equal, P.less, P.less_equal, P.equal, P.not_equal,
+              P.logical_and, P.logical_or, P.logical_not):
     _elementwise_method(_prim)
+for _name, _prim in [("neg", P.negative), ("asin", P.arcsin), ("acos", P.arccos), ("atan", P.arctan),
+                     ("asinh", P.arcsinh), ("acosh", P.arccosh), ("atanh", P.arctanh),
+                     ("atan2", P.arctan2), ("remainder", P.mod), ("gt", P.greater),
+                     ("ge", P.greater_equal), ("lt", P.less), ("le", P.less_equal), ("eq", P.equal),
+                     ("ne", P.not_equal)]:
+    _elementwise_method(_prim, _name)
 
 
 @_method
@@ -249,9 +267,183 @@ def matmul(self, other):
 Tensor.T = property(P.reaches(lambda self: P.transpose(self)))
 
 
+@_method
+def astype(self, dtype, copy=True):
+    return P.cast(self, dtype=_dtype_name(dtype))
+
+
+@_method
+def round(self, decimals=0):
+    return P.round(self, decimals=decimals)
+
+
+@_method
+def clamp(self, min=None, max=None):
+    return P.clip(self, min, max)
+
+
+Tensor.clip = clamp
+
+
+@_method
+def max(self, dim=None, keepdim=False, *, axis=None, keepdims=False, initial=None, where=None,
+        return_indices=False):
+    """`x.max()`: the maximum, tied maxima sharing the gradient; `x.max(dim)`: (values,
+    indices) along dim; `x.max(axis=...)`: the values (and indices if return_indices) along
+    one axis; along one axis the gradient reaches the first maximum only (as in MindSpore)."""
+    return _extremum(self, P.reduce_max, P.argmax, dim, keepdim, axis, keepdims, initial, where,
+                     return_indices)
+
+
+@_method
+def min(self, dim=None, keepdim=False, *, axis=None, keepdims=False, initial=None, where=None,
+        return_indices=False):
+    """`x.min(...)`: as `x.max(...)`, for minima."""
+    return _extremum(self, P.reduce_min, P.argmin, dim, keepdim, axis, keepdims, initial, where,
+                     return_indices)
+
+
+def _extremum(x, reduce, find, dim, keepdim, axis, keepdims, initial, where, return_indices):
+    if initial is not None or where is not None:
+        raise TypeError(f"msgrad's Tensor.{reduce.name[7:]} takes no `initial` or `where`")
+    if dim is not None:
+        return P.extremum_and_index(x, find, dim, keepdim)
+    if isinstance(axis, int):
+        values, index = P.extremum_and_index(x, find, axis, keepdims)
+        return (values, index) if return_indices else values
+    return reduce(x, axis=_axis(axis), keepdims=keepdims)
+
+
+@_method
+def amax(self, axis=None, keepdims=False, *, initial=None, where=None):
+    return P.reduce_max(self, axis=_axis(axis), keepdims=keepdims)
+
+
+@_method
+def amin(self, axis=None, keepdims=False, *, initial=None, where=None):
+    return P.reduce_min(self, axis=_axis(axis), keepdims=keepdims)
+
+
+@_method
+def prod(self, dim=None, keepdim=False, dtype=None, *, axis=None, keep_dims=False):
+    return P.reduce_prod(self, axis=_axis(dim if axis is None else axis), keepdims=keepdim or keep_dims)
+
+
+@_method
+def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=False):
+    return P.argmax(self, axis=dim if axis is None else axis, keepdims=keepdim or keepdims)
+
+
+@_method
+def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=False):
+    """The indices of the minima, as int32 (MindSpore's Tensor.argmax gives int64)."""
+    found = P.argmin(self, axis=dim if axis is None else axis, keepdims=keepdim or keepdims)
+    return P.cast(found, dtype="int32")
+
+
+@_method
+def cumsum(self, dim=None, *, axis=None, dtype=None):
+    x = self if dtype is None else P.cast(self, dtype=_dtype_name(dtype))
+    return P.cumsum(x, axis=dim if axis is None else axis)
+
+
+@_method
+def logsumexp(self, dim, keepdim=False):
+    return P.logsumexp(self, axis=_axis(dim), keepdims=keepdim)
+
+
+@_method
+def var(self, axis=None, ddof=0, keepdims=False, *, dim=None, correction=None, keepdim=False):
+    return P.var(self, axis=_axis(dim if axis is None else axis),
+                 ddof=ddof if correction is None else correction, keepdims=keepdims or keepdim)
+
+
+@_method
+def std(self, axis=None, ddof=0, keepdims=False, *, dim=None, correction=None, keepdim=False):
+    return P.std(self, axis=_axis(dim if axis is None else axis),
+                 ddof=ddof if correction is None else correction, keepdims=keepdims or keepdim)
+
+
+@_method
+def norm(self, ord=None, dim=None, keepdim=False, *, dtype=None):
+    from .ops import functional   # noqa: PLC0415  (ops imports this module)
+    return functional.norm(self, ord, dim, keepdim)
+
+
+@_method
+def outer(self, vec2):
+    return P.tensordot(self, vec2, axes=0)
+
+
+@_method
+def inner(self, other):
+    return P.tensordot(self, other, axes=((-1,), (-1,)))
+
+
+@_method
+def bmm(self, mat2):
+    return P.matmul(self, mat2)
+
+
+@_method
+def squeeze(self, axis=None):
+    return P.squeeze(self, axis=_axis(axis))
+
+
+@_method
+def expand_dims(self, axis):
+    return P.expand_dims(self, axis=axis)
+
+
+@_method
+def unsqueeze(self, dim):
+    return P.expand_dims(self, axis=dim)
+
+
+@_method
+def flatten(self, start_dim=0, end_dim=-1, *, order="C"):
+    if isinstance(start_dim, str):          # the older flatten(order, *, start_dim, end_dim)
+        start_dim = 0
+    return P.flatten(self, start_dim=start_dim, end_dim=end_dim)
+
+
+@_method
+def tile(self, *reps):
+    return P.tile(self, reps=_shape(reps))
+
+
+@_method
+def broadcast_to(self, shape):
+    return P.broadcast_to(self, shape=_shape((shape,)))
+
+
+@_method
+def permute(self, *axis):
+    return P.transpose(self, axes=_shape(axis))
+
+
+@_method
+def gather(self, indices_or_dim, axis_or_index, batch_dims=0):
+    """`x.gather(input_indices, axis)`: ops.gather; `x.gather(dim, index)`: ops.gather_elements."""
+    if isinstance(indices_or_dim, int):
+        return P.take_along_axis(self, axis_or_index, axis=indices_or_dim)
+    return P.gather(self, indices_or_dim, axis=axis_or_index)
+
+
+@_method
+def split(self, split_size_or_sections, axis=0):
+    from .ops import functional   # noqa: PLC0415  (ops imports this module)
+    return functional.split(self, split_size_or_sections, axis)
+
+
 def _axis(axis):
     """An axis argument as numpy takes it: None, an int or a tuple of ints."""
     return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _dtype_name(dtype):
+    """A dtype argument (ms.float32, np.float32, 'float32') as the numpy name `cast` takes."""
+    return mstype.to_numpy(dtype).name
 
 
 def _shape(args):

@@ -3,6 +3,7 @@
 import importlib.util
 import itertools
 import pathlib
+import sys
 import tempfile
 
 import numpy as np
@@ -12,6 +13,7 @@ from msgrad import ops
 
 _modules = pathlib.Path(tempfile.mkdtemp(prefix="msgrad_tests_"))
 _serial = itertools.count()
+sys.path.append(str(_modules))          # so test programs can import each other
 
 PRELUDE = """\
 import numpy as np
@@ -22,9 +24,9 @@ from msgrad import Tensor, Parameter
 """
 
 
-def load_module(source):
+def load_module(source, name=None):
     """Import `source` (with PRELUDE's imports) from a file of its own."""
-    path = _modules / f"program_{next(_serial)}.py"
+    path = _modules / f"{name or 'program_%d' % next(_serial)}.py"
     path.write_text(PRELUDE + source)
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
@@ -41,6 +43,8 @@ def numeric_vjp(net, inputs, sens, eps=1e-6):
 
     def differentiate(array):
         grad = np.zeros_like(array)
+        if _is_integer(array):
+            return grad
         for index in np.ndindex(array.shape):
             saved = array[index]
             array[index] = saved + eps
@@ -58,9 +62,10 @@ def numeric_vjp(net, inputs, sens, eps=1e-6):
 
 def check_gradients(net, inputs, rng=None, rtol=1e-5, atol=1e-6):
     """Compare msgrad's gradients of every input and trainable parameter with finite
-    differences, for a random output gradient; return the gradient function."""
+    differences, for a random output gradient; return the gradient function. Integer inputs
+    (indices) stay integers, and their gradient must be zero."""
     rng = rng or np.random.default_rng(0)
-    inputs = [np.array(a, dtype=np.float64) for a in inputs]
+    inputs = [a if _is_integer(a) else np.array(a, dtype=np.float64) for a in inputs]
     out = net(*[ms.Tensor(a) for a in inputs])
     sens = _map(out, lambda o: rng.standard_normal(np.shape(o)))
     weights = ms.ParameterTuple(net.trainable_params())
@@ -72,6 +77,27 @@ def check_gradients(net, inputs, rng=None, rtol=1e-5, atol=1e-6):
         assert got.shape == want.shape
         np.testing.assert_allclose(got.asnumpy(), want, rtol=rtol, atol=atol, err_msg=grad_fn.source)
     return grad_fn
+
+
+def distinct(array, low, high):
+    """`array` with its elements spread evenly over (low, high), in the same order, so no two
+    tie (ties have no derivative in max, min, ...)."""
+    ranks = np.argsort(np.argsort(array, axis=None, kind="stable")).reshape(np.shape(array))
+    return low + (high - low) * (ranks + 1) / (np.size(array) + 1)
+
+
+def _is_integer(array):
+    return np.issubdtype(np.asarray(array).dtype, np.integer)
+
+
+def compiled_forward(net, inputs):
+    """What the generated forward code computes for `net(*inputs)` (Tensor inputs)."""
+    from msgrad.compiler import cache
+    instance, fn = (net, type(net).construct) if hasattr(net, "construct") else (None, net)
+    program = cache.program_for(fn, instance, tuple(None if isinstance(a, ms.Tensor) else a for a in inputs))
+    params = [cache.resolve(instance, ref.path).asnumpy() for ref in program.params]
+    results = cache.pair_for(program).forward(*params, *[a.asnumpy() for a in inputs if isinstance(a, ms.Tensor)])
+    return results[:-1]
 
 
 def _leaves(value):

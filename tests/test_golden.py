@@ -9,7 +9,7 @@ import pytest
 import msgrad as ms
 from msgrad import ops
 
-from golden.programs import Linear, TwoLayer
+from golden.programs import Gate, Linear, Recurrent, TwoLayer
 
 GOLDEN = pathlib.Path(__file__).parent / "golden"
 
@@ -30,7 +30,22 @@ def _two_layer():
     return grad_fn.source
 
 
-@pytest.mark.parametrize("name, make", [("linear", _linear), ("two_layer", _two_layer)])
+def _recurrent():
+    net = Recurrent()
+    grad_fn = ops.GradOperation(get_all=True, get_by_list=True)(net, ms.ParameterTuple(net.trainable_params()))
+    grad_fn(ms.Tensor(np.ones((5, 3), np.float32)), ms.Tensor(np.zeros(4, np.float32)))
+    return grad_fn.source
+
+
+def _gate():
+    net = Gate()
+    grad_fn = ops.GradOperation(get_by_list=True)(net, net.w)
+    grad_fn(ms.Tensor([1.0, -2.0, 0.5], ms.float32))
+    return grad_fn.source
+
+
+@pytest.mark.parametrize("name, make", [("linear", _linear), ("two_layer", _two_layer),
+                                        ("recurrent", _recurrent), ("gate", _gate)])
 def test_generated_source_is_unchanged(name, make):
     path = GOLDEN / f"{name}.adjoint.py"
     source = make()

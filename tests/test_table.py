@@ -8,7 +8,7 @@ from hypothesis.extra import numpy as hnp
 
 from msgrad.primitives import TABLE
 
-from gradcheck import check_function, load_module
+from gradcheck import check_function, distinct, load_module
 
 DIFFERENTIABLE = sorted(name for name, prim in TABLE.items() if prim.differentiable)
 
@@ -27,11 +27,16 @@ def _calls():
         for shapes, static in cases:
             fn = f"f{len(sources)}"
             args = ", ".join(a for a in prim.operands if a not in fixed)
-            operands = ", ".join(repr(fixed[a]) if a in fixed else a for a in prim.operands)
+            operands = ", ".join(_source(fixed[a]) if a in fixed else a for a in prim.operands)
             kwargs = "".join(f", {k}={v!r}" for k, v in static.items())
             sources.append(f"def {fn}({args}):\n    return P.{name}({operands}{kwargs})\n")
             params.append(pytest.param(name, fn, shapes, id=f"{name}{static or ''}:{shapes or ''}"))
     return load_module("from msgrad import primitives as P\n\n" + "\n\n".join(sources)), params
+
+
+def _source(value):
+    """Python text for a fixed operand: arrays become Tensor constants."""
+    return f"Tensor({value.tolist()!r})" if isinstance(value, np.ndarray) else repr(value)
 
 
 MODULE, CALLS = _calls()
@@ -51,6 +56,8 @@ def _operands(draw, prim, shapes):
     arrays = [draw(hnp.arrays(np.float64, s, elements=st.floats(lo, hi))) for s, (lo, hi) in zip(shapes, ranges)]
     if domain.apart:
         arrays = _apart(arrays)
+    if domain.distinct:
+        arrays = [distinct(a, lo, hi) for a, (lo, hi) in zip(arrays, ranges)]
     return [_clear_of(a, domain.away_from) for a in arrays]
 
 

@@ -19,7 +19,7 @@ from ..nn.cell import Cell
 from ..ops.operations import Primitive as PrimitiveClass
 from ..primitives import Symbol, entry_point, tracing
 from ..tensor import Parameter, Tensor
-from .ir import Call, If, Loop, Op, ParamRef, Program, NameAllocator, is_symbol, leaves, map_leaves, targets
+from .ir import Call, If, Loop, Op, ParamRef, Program, NameAllocator, is_symbol, leaves, map_leaves, steps, targets
 
 _OPERATORS = {ast.Add: P.add, ast.Sub: P.subtract, ast.Mult: P.multiply, ast.Div: P.divide,
               ast.Pow: P.power, ast.MatMult: P.matmul}
@@ -107,7 +107,8 @@ class ProgramBuilder:
                                     "Assign the Parameter to self in __init__ and read it as self.<name>.")
         var = self.param_vars.get(id(param))
         if var is None:
-            var = self.param_vars[id(param)] = self.names.claim("_".join(path[1:]))
+            name = "_".join(path[1:])
+            var = self.param_vars[id(param)] = self.names.claim("cell" + name if name[0].isdigit() else name)
             self.params.append(ParamRef(tuple(path[1:]), var))
         return Symbol(var)
 
@@ -284,10 +285,17 @@ class _Normalizer(ProgramBuilder):
             if not (is_symbol(v) or isinstance(v, _CONSTANT_TYPES)):
                 raise self.source.error(self.stmt, f"`{base}` is a {type(v).__name__} on one path and "
                                                    f"something else on another; msgrad needs one kind")
-        name = self.names.claim(base)
-        block1.append(Op(name, P.identity, (v1,), {}, self.stmt))
-        block2.append(Op(name, P.identity, (v2,), {}, self.stmt))
-        return Symbol(name)
+        # A value a branch computes itself takes the joined name there (`y = ...` in both
+        # branches); any other value is copied into it at the end of its branch.
+        owned = [is_symbol(v) and any(v.name in targets(s) for s in steps(b))
+                 for v, b in ((v1, block1), (v2, block2))]
+        name = v1.name if owned[0] else v2.name if owned[1] else self.names.claim(base)
+        for value, block, own in zip((v1, v2), (block1, block2), owned):
+            if own:
+                _rename(block, value, name)
+            else:
+                block.append(Op(name, P.identity, (value,), {}, self.stmt))
+        return v1 if owned[0] else v2 if owned[1] else Symbol(name)
 
     def loop(self, stmt, kind, bounds, bind_index):
         """A `Loop`: values the body assigns and that exist before it are carried."""
@@ -356,13 +364,7 @@ class _Normalizer(ProgramBuilder):
         if isinstance(target, ast.Name):
             if is_symbol(value) and value.name in self.unnamed:    # `f = t1 + b` becomes `f = ...`
                 self.unnamed.discard(value.name)
-                step = next(s for s in reversed(self.current) if value.name in targets(s))
-                name = self.names.claim(target.id)
-                if isinstance(step, Call):
-                    step.targets[step.targets.index(value.name)] = name
-                else:
-                    step.target = name
-                value.name = name
+                _rename(self.current, value, self.names.claim(target.id))
             self.env[target.id] = value
             return
         if not isinstance(value, (tuple, list)) or len(value) != len(target.elts):
@@ -488,6 +490,8 @@ class _Normalizer(ProgramBuilder):
             return self.constant_call(callee, args, kwargs, node)   # ops.MatMul(...), Tensor([1.])
         if callee is builtins.range and _holds_symbol(tuple(args)):
             return _Range(args)
+        if callee is builtins.len and args and is_symbol(args[0]):
+            return self.apply(P.length, (args[0],), {}, node)
         if callee in _CONSTANT_BUILTINS:
             return self.constant_call(callee, args, kwargs, node)
         if isinstance(callee, PrimitiveClass):        # self.matmul(x, w), ops.Exp()(x)
@@ -595,6 +599,8 @@ class _Normalizer(ProgramBuilder):
         return obj
 
     def tensor_attribute(self, owner, node):
+        if node.attr == "shape":
+            return self.apply(P.TABLE["shape_of"], (owner,), {}, node)
         prop = getattr(Tensor, node.attr, None)
         if isinstance(prop, property) and entry_point(prop.fget) is not None:
             return self.apply(prop.fget, (owner,), {}, node)
@@ -649,6 +655,16 @@ class _LoopLocal:
 
     def __init__(self, line):
         self.line = line
+
+
+def _rename(block, symbol, name):
+    """Give the value `symbol` names, and the steps of `block` that assign it, the name `name`."""
+    for step in steps(block):
+        if isinstance(step, Call):
+            step.targets[:] = [name if t == symbol.name else t for t in step.targets]
+        elif step.target == symbol.name:
+            step.target = name
+    symbol.name = name
 
 
 def _ends(block, exits=(ast.Return, ast.Break, ast.Continue)):

@@ -1,4 +1,3 @@
-"""Networks: `nn.Cell`."""
+"""Networks: `nn.Cell` and the Cells that hold Cells."""
 from .cell import Cell
-
-__all__ = ["Cell"]
+from .container import CellList, SequentialCell

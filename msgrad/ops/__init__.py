@@ -2,7 +2,23 @@
 from ..errors import GradError, GradTypeError, GradValueError, MsgradError
 from .functional import (add, sub, mul, div, neg, negative, maximum, minimum, exp, log, sin, cos,
                          tanh, sqrt, matmul, stop_gradient, pow, dot, sum, mean, reshape, transpose)
+from .functional import (  # elementwise math, comparisons, reductions, products, shapes, casting
+    abs, absolute, square, rsqrt, reciprocal, log1p, expm1, erf, exp2, log2, log10, tan, sinh, cosh,
+    asin, arcsin, acos, arccos, atan, arctan, asinh, arcsinh, acosh, arccosh, atanh, arctanh, atan2,
+    arctan2, remainder, floor_mod, where, select, sign, floor, ceil, round, floor_divide, floor_div,
+    clamp, clip, clip_by_value, cast, greater, gt, greater_equal, ge, less, lt, less_equal, le, equal,
+    eq, not_equal, ne, logical_and, logical_or, logical_not, prod, max, min, amax, amin, reduce_max,
+    reduce_min, argmax, argmin, logsumexp, cumsum, var, std, norm, bmm, outer, inner, tensor_dot,
+    einsum, permute, expand_dims, unsqueeze, squeeze, flatten, concat, cat, stack, split, tile,
+    broadcast_to, gather, gather_elements, gather_d, zeros_like, ones_like, one_hot)
 from .grad_operation import GradFunction, GradOperation
 from .operations import (Primitive, Exp, Log, Sin, Cos, Tanh, Sqrt, Neg, Add, Sub, Mul, Div, RealDiv,
                          Pow, Maximum, Minimum, StopGradient, MatMul, BatchMatMul, ReduceSum,
-                         ReduceMean, Reshape, Transpose)
+                         ReduceMean, Reshape, Transpose, Abs, Square, Rsqrt, Reciprocal, Log1p,
+                         Expm1, Erf, Tan, Sinh, Cosh, Asin, ACos, Atan, Asinh, Acosh, Atanh, Atan2,
+                         FloorMod, Select, Sign, Floor, Ceil, FloorDiv, Round, Cast, Greater,
+                         GreaterEqual, Less, LessEqual, Equal, NotEqual, LogicalAnd, LogicalOr,
+                         LogicalNot, ZerosLike, OnesLike, ReduceProd, ReduceMax, ReduceMin, Argmax,
+                         Argmin, ArgMaxWithValue, ArgMinWithValue, CumSum, ExpandDims, Squeeze,
+                         Flatten, Concat, Stack, Split, Tile, BroadcastTo, Gather, GatherD, OneHot,
+                         Einsum)

@@ -1,10 +1,18 @@
 """The one table of primitives. Each family module adds its entries; `TABLE` holds them all."""
 from .core import TABLE, Primitive, Symbol, entry_point, reaches, tracing
 from .elementwise import (add, subtract, multiply, divide, power, negative, maximum, minimum,
-                          exp, log, sin, cos, tanh, sqrt)
-from .reductions import reduce_sum, reduce_mean
-from .linalg import matmul
-from .shape import reshape, transpose, swapaxes
-from .control import stop_gradient, identity, truth, length
+                          exp, log, sin, cos, tanh, sqrt, abs, square, rsqrt, reciprocal, log1p,
+                          expm1, exp2, log2, log10, erf, tan, sinh, cosh, arcsin, arccos, arctan,
+                          arcsinh, arccosh, arctanh, arctan2, mod, clip, where, cast, sign, floor,
+                          ceil, round, floor_divide)
+from .comparisons import (greater, greater_equal, less, less_equal, equal, not_equal, logical_and,
+                          logical_or, logical_not)
+from .reductions import (reduce_sum, reduce_mean, reduce_prod, reduce_max, reduce_min, argmax, argmin,
+                         extremum_and_index, logsumexp, cumsum, var, std, norm)
+from .linalg import matmul, tensordot, einsum, einsum_operands
+from .shape import (reshape, transpose, swapaxes, expand_dims, squeeze, flatten, broadcast_to, tile,
+                    concatenate, split_piece, gather, take_along_axis, concat, stack, split)
+from .creation import zeros_like, ones_like, one_hot
+from .control import stop_gradient, identity, length, shape_of
 from .indexing import getitem, index
 from . import numpy_names  # noqa: F401  (registers np.sum, np.mean, ... as entry points)

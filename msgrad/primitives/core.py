@@ -61,8 +61,9 @@ class Domain:
     to pick from; without cases, operands get mutually broadcastable shapes ("broadcast") or
     one shared shape ("same"), and `static` gives the static-argument sets to pick from.
     `away_from` lists values each operand keeps clear of (kinks, like 0 for abs); `apart`
-    keeps operands clear of each other (ties, as in maximum). `fixed` gives operands that
-    have no gradient (an index, a condition) a constant value instead."""
+    keeps operands clear of each other (ties, as in maximum), `distinct` each operand's
+    elements clear of one another (ties, as in max). `fixed` gives operands that have no
+    gradient (an index, a condition) a constant value instead."""
     low: float = -2.0
     high: float = 2.0
     ranges: tuple = None
@@ -71,6 +72,7 @@ class Domain:
     cases: tuple = None
     away_from: tuple = ()
     apart: bool = False
+    distinct: bool = False
     fixed: dict = None
 
 

@@ -1,6 +1,10 @@
 """Elementwise arithmetic and math functions, with their adjoints.
 
-Binary operations broadcast, so each operand's gradient is summed back to its shape."""
+Binary operations broadcast, so each operand's gradient is summed back to its shape.
+Piecewise-constant functions (sign, floor, round, ...) are not differentiable: their gradient
+is zero wherever it exists, so they end gradient flow, as in MindSpore."""
+import math
+
 import numpy as np
 
 from .core import Domain, adjoint, d, primitive, reaches
@@ -154,6 +158,286 @@ def _(z, x):
     d[x] = d[z] / (2 * z)
 
 
+@primitive(elementwise=True, domain=Domain(away_from=(0,)))
+def abs(x):
+    return np.abs(x)
+
+
+@adjoint(abs)
+def _(z, x):
+    d[x] = d[z] * np.sign(x)
+
+
+@primitive(elementwise=True, domain=Domain())
+def square(x):
+    return np.square(x)
+
+
+@adjoint(square)
+def _(z, x):
+    d[x] = d[z] * 2 * x
+
+
+@primitive(elementwise=True, domain=Domain(low=0.2))
+def rsqrt(x):
+    return 1 / np.sqrt(x)
+
+
+@adjoint(rsqrt)
+def _(z, x):
+    d[x] = d[z] * -0.5 * z / x
+
+
+@primitive(elementwise=True, domain=Domain(low=0.3))
+def reciprocal(x):
+    return 1 / x
+
+
+@adjoint(reciprocal)
+def _(z, x):
+    d[x] = -d[z] * z * z
+
+
+@primitive(elementwise=True, domain=Domain(low=-0.8))
+def log1p(x):
+    return np.log1p(x)
+
+
+@adjoint(log1p)
+def _(z, x):
+    d[x] = d[z] / (1 + x)
+
+
+@primitive(elementwise=True, domain=Domain())
+def expm1(x):
+    return np.expm1(x)
+
+
+@adjoint(expm1)
+def _(z, x):
+    d[x] = d[z] * (z + 1)
+
+
+@primitive(elementwise=True, domain=Domain())
+def exp2(x):
+    return np.exp2(x)
+
+
+@adjoint(exp2)
+def _(z, x):
+    d[x] = d[z] * z * np.log(2)
+
+
+@primitive(elementwise=True, domain=Domain(low=0.2))
+def log2(x):
+    return np.log2(x)
+
+
+@adjoint(log2)
+def _(z, x):
+    d[x] = d[z] / (x * np.log(2))
+
+
+@primitive(elementwise=True, domain=Domain(low=0.2))
+def log10(x):
+    return np.log10(x)
+
+
+@adjoint(log10)
+def _(z, x):
+    d[x] = d[z] / (x * np.log(10))
+
+
+_math_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+@primitive(elementwise=True, domain=Domain())
+def erf(x):
+    """The error function (numpy has none, and scipy is not a dependency: math.erf per element)."""
+    return np.asarray(_math_erf(x), dtype=np.result_type(x, np.float32))
+
+
+@adjoint(erf)
+def _(z, x):
+    d[x] = d[z] * 2 / np.sqrt(np.pi) * np.exp(-x * x)
+
+
+@primitive(elementwise=True, domain=Domain(low=-1.2, high=1.2))
+def tan(x):
+    return np.tan(x)
+
+
+@adjoint(tan)
+def _(z, x):
+    d[x] = d[z] * (1 + z * z)
+
+
+@primitive(elementwise=True, domain=Domain())
+def sinh(x):
+    return np.sinh(x)
+
+
+@adjoint(sinh)
+def _(z, x):
+    d[x] = d[z] * np.cosh(x)
+
+
+@primitive(elementwise=True, domain=Domain())
+def cosh(x):
+    return np.cosh(x)
+
+
+@adjoint(cosh)
+def _(z, x):
+    d[x] = d[z] * np.sinh(x)
+
+
+@primitive(elementwise=True, domain=Domain(low=-0.9, high=0.9))
+def arcsin(x):
+    return np.arcsin(x)
+
+
+@adjoint(arcsin)
+def _(z, x):
+    d[x] = d[z] / np.sqrt(1 - x * x)
+
+
+@primitive(elementwise=True, domain=Domain(low=-0.9, high=0.9))
+def arccos(x):
+    return np.arccos(x)
+
+
+@adjoint(arccos)
+def _(z, x):
+    d[x] = -d[z] / np.sqrt(1 - x * x)
+
+
+@primitive(elementwise=True, domain=Domain())
+def arctan(x):
+    return np.arctan(x)
+
+
+@adjoint(arctan)
+def _(z, x):
+    d[x] = d[z] / (1 + x * x)
+
+
+@primitive(elementwise=True, domain=Domain())
+def arcsinh(x):
+    return np.arcsinh(x)
+
+
+@adjoint(arcsinh)
+def _(z, x):
+    d[x] = d[z] / np.sqrt(x * x + 1)
+
+
+@primitive(elementwise=True, domain=Domain(low=1.2, high=3))
+def arccosh(x):
+    return np.arccosh(x)
+
+
+@adjoint(arccosh)
+def _(z, x):
+    d[x] = d[z] / np.sqrt(x * x - 1)
+
+
+@primitive(elementwise=True, domain=Domain(low=-0.9, high=0.9))
+def arctanh(x):
+    return np.arctanh(x)
+
+
+@adjoint(arctanh)
+def _(z, x):
+    d[x] = d[z] / (1 - x * x)
+
+
+@primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (0.5, 2))))
+def arctan2(x, y):
+    return np.arctan2(x, y)
+
+
+@adjoint(arctan2)
+def _(z, x, y):
+    d[x] = unbroadcast(d[z] * y / (x * x + y * y), x)
+    d[y] = unbroadcast(-d[z] * x / (x * x + y * y), y)
+
+
+@primitive(elementwise=True, domain=Domain(ranges=((2.2, 2.9), (1, 1.05))))   # x / y stays in (2, 3)
+def mod(x, y):
+    return np.mod(x, y)
+
+
+@adjoint(mod)
+def _(z, x, y):
+    d[x] = unbroadcast(d[z], x)
+    d[y] = unbroadcast(-d[z] * np.floor_divide(x, y), y)
+
+
+@primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (-1.5, -0.5), (0.5, 1.5)), apart=True))
+def clip(x, low, high):
+    """x kept within [low, high]; a bound that is None is no bound. Each element's gradient
+    goes to where its value came from, to x at the bounds too, as in MindSpore's clamp (its
+    clip_by_value is maximum then minimum, which split the gradient there)."""
+    return np.clip(x, low, high)
+
+
+@adjoint(clip)
+def _(z, x, low, high):
+    d[x] = unbroadcast(d[z] * (z == x), x)
+    d[low] = unbroadcast(d[z] * (z == low) * (x != low), low)
+    d[high] = unbroadcast(d[z] * (z == high) * (x != high), high)
+
+
+@primitive(elementwise=True, domain=Domain(cases=((((2, 3), (3,)), {}), (((1, 3), ()), {})),
+                                           fixed={"condition": np.array([True, False, True])}))
+def where(condition, x, y):
+    return np.where(condition, x, y)
+
+
+@adjoint(where)
+def _(z, condition, x, y):
+    d[x] = unbroadcast(np.where(condition, d[z], 0), x)
+    d[y] = unbroadcast(np.where(condition, 0, d[z]), y)
+
+
+@primitive(elementwise=True, domain=Domain(static=({"dtype": "float64"},)))
+def cast(x, *, dtype):
+    """x as another dtype (a numpy dtype name); its gradient is cast back to x's dtype."""
+    return x.astype(dtype)
+
+
+@adjoint(cast)
+def _(z, x, *, dtype):
+    d[x] = d[z].astype(x.dtype)
+
+
+@primitive(differentiable=False, elementwise=True)
+def sign(x):
+    return np.sign(x)
+
+
+@primitive(differentiable=False, elementwise=True)
+def floor(x):
+    return np.floor(x)
+
+
+@primitive(differentiable=False, elementwise=True)
+def ceil(x):
+    return np.ceil(x)
+
+
+@primitive(differentiable=False, elementwise=True)
+def round(x, *, decimals=0):
+    """To the nearest integer (or `decimals` digits), halves to even, as MindSpore rounds."""
+    return np.round(x, decimals)
+
+
+@primitive(differentiable=False, elementwise=True)
+def floor_divide(x, y):
+    return np.floor_divide(x, y)
+
+
 reaches(add, np.add)
 reaches(subtract, np.subtract)
 reaches(multiply, np.multiply)
@@ -168,3 +452,27 @@ reaches(sin, np.sin)
 reaches(cos, np.cos)
 reaches(tanh, np.tanh)
 reaches(sqrt, np.sqrt)
+reaches(abs, np.abs)
+reaches(square, np.square)
+reaches(reciprocal, np.reciprocal)
+reaches(log1p, np.log1p)
+reaches(expm1, np.expm1)
+reaches(exp2, np.exp2)
+reaches(log2, np.log2)
+reaches(log10, np.log10)
+reaches(tan, np.tan)
+reaches(sinh, np.sinh)
+reaches(cosh, np.cosh)
+reaches(arcsin, np.arcsin)
+reaches(arccos, np.arccos)
+reaches(arctan, np.arctan)
+reaches(arcsinh, np.arcsinh)
+reaches(arccosh, np.arccosh)
+reaches(arctanh, np.arctanh)
+reaches(arctan2, np.arctan2)
+reaches(mod, np.mod)
+reaches(where, np.where)
+reaches(sign, np.sign)
+reaches(floor, np.floor)
+reaches(ceil, np.ceil)
+reaches(floor_divide, np.floor_divide)

@@ -1,7 +1,9 @@
-"""Operations that move elements without changing them: reshape and transpositions."""
+"""Operations that move elements without changing them: reshape, transpositions, new and
+dropped axes, joining, splitting, repeating and gathering."""
 import numpy as np
 
 from .core import Domain, adjoint, d, primitive, static
+from ..runtime import unbroadcast, unsplit, untake, untake_along_axis, untile
 
 
 @primitive(domain=Domain(cases=((((2, 3),), {"shape": (3, 2)}), (((2, 3),), {"shape": (-1,)}),
@@ -43,3 +45,132 @@ def swapaxes(x, *, axis1, axis2):
 @adjoint(swapaxes)
 def _(z, x, *, axis1, axis2):
     d[x] = np.swapaxes(d[z], axis1, axis2)
+
+
+@primitive(domain=Domain(cases=((((2, 3),), {"axis": 0}), (((2, 3),), {"axis": -1}),
+                                (((3,),), {"axis": (0, 2)}))))
+def expand_dims(x, *, axis):
+    return np.expand_dims(x, axis)
+
+
+@adjoint(expand_dims)
+def _(z, x, *, axis):
+    d[x] = np.reshape(d[z], np.shape(x))
+
+
+@primitive(domain=Domain(cases=((((1, 3, 1),), {}), (((1, 3, 1),), {"axis": 0}),
+                                (((1, 3, 1),), {"axis": (0, 2)}))))
+def squeeze(x, *, axis=None):
+    return np.squeeze(x, axis)
+
+
+@adjoint(squeeze)
+def _(z, x, *, axis):
+    d[x] = np.reshape(d[z], np.shape(x))
+
+
+@primitive(domain=Domain(cases=((((2, 3, 4),), {}), (((2, 3, 4),), {"start_dim": 1}),
+                                (((2, 3, 4),), {"start_dim": 0, "end_dim": 1}), (((),), {}))))
+def flatten(x, *, start_dim=0, end_dim=-1):
+    """x with axes start_dim to end_dim merged into one (a 0-d x becomes 1-d)."""
+    shape = np.shape(x) or (1,)
+    end = end_dim % len(shape) + 1
+    return np.reshape(x, shape[:start_dim] + (-1,) + shape[end:])
+
+
+@adjoint(flatten)
+def _(z, x, *, start_dim, end_dim):
+    d[x] = np.reshape(d[z], np.shape(x))
+
+
+@primitive(domain=Domain(cases=((((1, 3),), {"shape": (2, 3)}), (((3,),), {"shape": (2, 2, 3)}),
+                                (((2, 1),), {"shape": (-1, 3)}))))
+def broadcast_to(x, *, shape):
+    """x repeated along new and length-1 axes to `shape`; -1 keeps x's length there."""
+    lead = len(shape) - np.ndim(x)
+    return np.broadcast_to(x, tuple(np.shape(x)[i - lead] if n == -1 else n for i, n in enumerate(shape)))
+
+
+@adjoint(broadcast_to)
+def _(z, x, *, shape):
+    d[x] = unbroadcast(d[z], x)
+
+
+@primitive(domain=Domain(cases=((((2, 3),), {"reps": (2, 1)}), (((3,),), {"reps": (2, 2)}),
+                                (((2, 3),), {"reps": (2,)}))))
+def tile(x, *, reps):
+    return np.tile(x, reps)
+
+
+@adjoint(tile)
+def _(z, x, *, reps):
+    d[x] = untile(d[z], x, reps)
+
+
+@primitive(domain=Domain(cases=((((2, 3), (2, 1)), {"axis": 1}), (((1, 3), (2, 3)), {"axis": 0}))))
+def concatenate(x, y, *, axis=0):
+    return np.concatenate((x, y), axis=axis)
+
+
+@adjoint(concatenate)
+def _(z, x, y, *, axis):
+    d[x] = np.split(d[z], [np.shape(x)[axis]], axis=axis)[0]
+    d[y] = np.split(d[z], [np.shape(x)[axis]], axis=axis)[1]
+
+
+@primitive(domain=Domain(cases=((((2, 4),), {"sections": 2, "index": 1, "axis": 1}),
+                                (((3, 2),), {"sections": (1,), "index": 0}),
+                                (((3, 2),), {"sections": (1,), "index": 1}))))
+def split_piece(x, *, sections, index, axis=0):
+    """The piece `index` of `np.split(x, sections, axis)`."""
+    return np.split(x, sections, axis=axis)[index]
+
+
+@adjoint(split_piece)
+def _(z, x, *, sections, index, axis):
+    d[x] = unsplit(d[z], x, sections, index, axis)
+
+
+@primitive(domain=Domain(cases=((((2, 3),), {"axis": 1}), (((3, 2),), {"axis": 0})),
+                         fixed={"indices": np.array([[0, 2], [2, 2]])}))
+def gather(x, indices, *, axis):
+    """The slices of x at `indices` along `axis` (np.take); indices get no gradient."""
+    return np.take(x, indices, axis=axis)
+
+
+@adjoint(gather)
+def _(z, x, indices, *, axis):
+    d[x] = untake(d[z], x, indices, axis)
+
+
+@primitive(domain=Domain(cases=((((2, 3),), {"axis": 1}), (((2, 3),), {"axis": 0})),
+                         fixed={"indices": np.array([[1, 0, 1]])}))
+def take_along_axis(x, indices, *, axis):
+    """The elements of x at `indices` along `axis` (MindSpore's gather_elements)."""
+    return np.take_along_axis(x, indices, axis=axis)
+
+
+@adjoint(take_along_axis)
+def _(z, x, indices, *, axis):
+    d[x] = untake_along_axis(d[z], x, indices, axis)
+
+
+def concat(tensors, axis=0):
+    """Tensors joined along `axis`, two at a time (a primitive has a fixed number of operands)."""
+    result, *rest = tensors
+    for t in rest:
+        result = concatenate(result, t, axis=axis)
+    return result
+
+
+def stack(tensors, axis=0):
+    """Tensors joined along a new axis."""
+    return concat([expand_dims(t, axis=axis) for t in tensors], axis)
+
+
+def split(x, sections, axis=0):
+    """The pieces of `np.split(x, sections, axis)`: `sections` is a number of equal pieces or the
+    indices to split at."""
+    count = sections if isinstance(sections, int) else len(sections) + 1
+    sections = sections if isinstance(sections, int) else tuple(sections)
+    return tuple(split_piece(x, sections=sections, index=i, axis=axis) for i in range(count))

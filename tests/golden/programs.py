@@ -35,3 +35,32 @@ class TwoLayer(nn.Cell):
         err = y - target
         loss = ops.mean(err ** 2)
         return loss, y
+
+
+class Recurrent(nn.Cell):
+    """A loop over time steps: what each iteration saves for the backward sweep."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = ms.Parameter(ms.Tensor(np.full((4, 4), 0.1, np.float32)), name='w')
+        self.u = ms.Parameter(ms.Tensor(np.full((4, 3), 0.2, np.float32)), name='u')
+
+    def construct(self, xs, h):
+        for t in range(xs.shape[0]):
+            h = ops.tanh(self.w @ h + self.u @ xs[t])
+        return h.sum()
+
+
+class Gate(nn.Cell):
+    """A branch on a tensor's value."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = ms.Parameter(ms.Tensor(np.full(3, 0.5, np.float32)), name='w')
+
+    def construct(self, x):
+        if ops.sum(x) > 0:
+            y = ops.exp(x) * self.w
+        else:
+            y = x * x
+        return y

@@ -1,0 +1,43 @@
+# msgrad adjoint of Recurrent.construct (programs.py:48), wrt: xs, h, self.w, self.u
+def Recurrent_construct_adjoint(w, u, xs, h):
+    # line 49: for t in range(xs.shape[0]): ...
+    t1 = np.shape(xs)
+    t2 = t1[0]
+    h_1 = h
+    trips = 0
+    saved = []
+    for t in range(t2):
+        trips = trips + 1
+        # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
+        t3 = w @ h_1
+        t4 = xs[t]
+        t5 = u @ t4
+        t6 = t3 + t5
+        h_2 = np.tanh(t6)
+        saved.append((h_1, h_2, t, t3, t4, t5))
+        # line 49: for t in range(xs.shape[0]): ...
+        h_1 = h_2
+    # line 51: return h.sum()
+    t8 = np.sum(h_1)
+    # backward
+    dt8 = np.ones_like(t8)
+    # line 51: return h.sum()
+    dh_1 = unreduce(dt8, h_1, None, False)
+    # line 49: for t in range(xs.shape[0]): ...
+    du = np.zeros_like(u)
+    dw = np.zeros_like(w)
+    dxs = np.zeros_like(xs)
+    for _ in range(trips):
+        h_1, h_2, t, t3, t4, t5 = saved.pop()
+        # line 49: for t in range(xs.shape[0]): ...
+        dh_2 = dh_1
+        # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
+        dt6 = dh_2 * (1 - h_2 * h_2)
+        dt3 = unbroadcast(dt6, t3)
+        dt5 = unbroadcast(dt6, t5)
+        du = du + matmul_grad_x(dt5, u, t4)
+        dt4 = matmul_grad_y(dt5, u, t4)
+        dxs = dxs + unindex(dt4, xs, t)
+        dw = dw + matmul_grad_x(dt3, w, h_1)
+        dh_1 = matmul_grad_y(dt3, w, h_1)
+    return dxs, dh_1, dw, du
