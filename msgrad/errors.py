@@ -34,6 +34,10 @@ class GradTypeError(MsgradError, TypeError):
     """An argument of the wrong kind: a string where a Tensor belongs, weights that are not Parameters."""
 
 
+class GradRuntimeError(MsgradError, RuntimeError):
+    """An error numpy raised while generated code ran, pointed back at the user's line."""
+
+
 class SourceLocation:
     """A place in the user's source: file, line, column and the function it is in."""
 

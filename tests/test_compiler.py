@@ -203,7 +203,7 @@ class Net(nn.Cell):
     grad_fn = ops.GradOperation()(module.Net())
     with pytest.raises(ValueError) as info:
         grad_fn(ms.Tensor(np.ones((2, 3))), ms.Tensor(np.ones((2, 3))))
-    frames = traceback.extract_tb(info.value.__traceback__)
+    frames = traceback.extract_tb(info.value.__cause__.__traceback__)
     generated = [f for f in frames if f.filename.startswith("<msgrad Net.construct adjoint")]
     assert generated and generated[0].line == "t1 = x @ y"
 
@@ -251,3 +251,19 @@ def test_program_without_source_is_traced_and_says_so_when_it_cannot_be():
     assert "# line 5" in grad_fn.source
     with pytest.raises(GradError, match="Define the class in a .py file"):
         ops.GradOperation()(namespace["Branchy"]())(X)
+
+
+def test_numpy_error_in_generated_code_names_the_users_line():
+    module = load_module('''
+class Net(nn.Cell):
+    def construct(self, x, y):
+        z = x * 2.0
+        return z @ y
+''')
+    grad_fn = ops.GradOperation()(module.Net())
+    with pytest.raises(ValueError) as info:
+        grad_fn(ms.Tensor(np.ones((2, 3))), ms.Tensor(np.ones((2, 3))))
+    error = info.value
+    assert "ValueError while computing a gradient" in str(error)
+    assert f'File "{module.__file__}", line 10' in str(error) and "return z @ y" in str(error)
+    assert "It happened in generated code: t2 = z @ y" in str(error)

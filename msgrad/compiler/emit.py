@@ -9,13 +9,16 @@ import io
 import itertools
 import linecache
 import os
+import re
 import sys
 import threading
+import traceback
 
 import astunparse
 import numpy as np
 
 from .. import context, runtime
+from ..errors import GradRuntimeError, GradTypeError, GradValueError, SourceLocation
 from .ir import Op, leaves, walk
 from .optimize import assigned_names, exposed_reads
 from .reverse import Comment
@@ -150,6 +153,7 @@ def unparse(module):
 _serial = itertools.count(1)
 _lock = threading.Lock()
 generated = {"count": 0}      # how many adjoints were generated (tests count them)
+_origins = {}                 # generated file name -> the Source of the program it came from
 
 
 def emit(module, program):
@@ -205,11 +209,30 @@ def _compile(module, program, kind):
         generated["count"] += 1
     filename = f"<msgrad {program.qualname} {kind} #{serial}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    _origins[filename] = program.source
     namespace = {"np": np, **{k: v for k, v in vars(runtime).items() if not k.startswith("_")},
                  **_called_primitives(program), **program.constants}
     exec(compile(text, filename, "exec"), namespace)
     _dump(text, module.body[-1].name, serial)
     return namespace, text
+
+
+def located(error):
+    """A msgrad error for `error`, raised by numpy inside generated code, naming the user's
+    line that the failing generated line comes from (the `# line N` comment above it)."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename in _origins]
+    kinds = {ValueError: GradValueError, TypeError: GradTypeError}
+    cls = next((c for base, c in kinds.items() if isinstance(error, base)), GradRuntimeError)
+    message = f"{type(error).__name__} while computing a gradient: {error}"
+    if not frames:
+        return cls(message)
+    frame, source = frames[-1], _origins[frames[-1].filename]
+    lines = linecache.getlines(frame.filename)[:frame.lineno]
+    user_line = next((int(m.group(1)) for line in reversed(lines)
+                      for m in [re.match(r"\s*# line (\d+)", line)] if m), source.first_line)
+    where = SourceLocation(source.filename, user_line, function=source.qualname)
+    return cls(message, where, f"It happened in generated code: {frame.line}  ({frame.filename}, "
+                               f"line {frame.lineno}; see grad_fn.source).")
 
 
 def globals_names():

@@ -7,7 +7,8 @@ import numpy as np
 
 from ..compiler import cache
 from ..compiler.ir import is_symbol, leaves
-from ..errors import GradTypeError, GradValueError
+from ..compiler.emit import located
+from ..errors import GradTypeError, GradValueError, MsgradError
 from ..nn.cell import Cell
 from ..tensor import Parameter, Tensor, wrap
 
@@ -52,7 +53,12 @@ class GradFunction:
         self._last = adjoint
         input_arrays = [a._data for a in inputs if isinstance(a, Tensor)]
         sens_arrays = self._sens_arrays(sens, adjoint.n_sens, program)
-        grads = adjoint.function(*[p._data for p in params], *input_arrays, *sens_arrays)
+        try:
+            grads = adjoint.function(*[p._data for p in params], *input_arrays, *sens_arrays)
+        except MsgradError:
+            raise
+        except Exception as error:          # numpy's, from a line of generated code
+            raise located(error) from error
         return self._structure(grads, inputs, params, wrt_inputs, wrt_params, sens_arrays)
 
     @property
