@@ -150,7 +150,9 @@ def _tensordot_axes(axes, x_ndim, y_ndim):
 
 
 # -- neural networks (primitives/nn.py): activations, normalization, losses, 2-D windows ----------
-_erf = np.frompyfunc(__import__("math").erf, 1, 1)
+import math as _math  # noqa: E402  (math.erf, for gelu)
+
+_erf = np.frompyfunc(_math.erf, 1, 1)
 
 
 def normal_cdf(x):
@@ -320,20 +322,27 @@ def conv2d_windows(x, kernel, stride, padding, dilation, groups):
 def conv2d_grad_input(g, x, w, stride, padding, dilation, groups):
     """The gradient of conv2d(x, w) with respect to x."""
     pads, _ = window_padding(np.shape(x)[2:], np.shape(w)[2:], stride, dilation, padding)
-    n, o, oh, ow = np.shape(g)
-    windows = np.einsum("ngohw,gocij->ngchwij", g.reshape(n, groups, o // groups, oh, ow),
-                        w.reshape((groups, o // groups) + np.shape(w)[1:]), optimize=True)
-    windows = windows.reshape((n, -1) + windows.shape[3:])
+    g = np.split(np.moveaxis(g, 1, -1), groups, axis=-1)                     # (N, OH, OW, O / groups)
+    windows = np.concatenate([gi @ wi.reshape(len(wi), -1) for gi, wi in zip(g, np.split(w, groups))], -1)
+    windows = windows.reshape(windows.shape[:3] + (-1,) + np.shape(w)[2:]).transpose(0, 3, 1, 2, 4, 5)
     return fold_windows(windows, np.shape(x), stride, dilation, pads)
 
 
 def conv2d_grad_weight(g, x, w, stride, padding, dilation, groups):
     """The gradient of conv2d(x, w) with respect to w."""
     windows = conv2d_windows(x, np.shape(w)[2:], stride, padding, dilation, groups)
-    n, o, oh, ow = np.shape(g)
-    grad = np.einsum("ngchwij,ngohw->gocij", windows, g.reshape(n, groups, o // groups, oh, ow),
-                     optimize=True)
-    return grad.reshape(np.shape(w))
+    g = np.split(g, groups, axis=1)
+    return np.concatenate([np.tensordot(g[i], windows[:, i], ([0, 2, 3], [0, 2, 3])) for i in range(groups)])
+
+
+def combine_windows(windows, combine):
+    """Each window of an (N, C, OH, OW, KH, KW) view made one value by the binary ufunc `combine`
+    (np.maximum, np.add), one kernel position at a time: much faster than reducing the view."""
+    out = windows[..., 0, 0].copy()
+    for i, j in np.ndindex(*windows.shape[4:]):
+        if i or j:
+            combine(out, windows[..., i, j], out=out)
+    return out
 
 
 def pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, fill):
@@ -342,19 +351,24 @@ def pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, fill):
     return sliding_windows(x, kernel_size, stride, dilation, pads, extra, fill), pads, extra
 
 
-def max_pool2d_choice(x, kernel_size, stride, padding, dilation, ceil_mode):
-    """Which element of each max_pool2d window is the maximum (the first of tied ones, as
-    MindSpore): its flat position in the window (N, C, OH, OW); and the padding."""
+def max_pool2d_hits(x, z, kernel_size, stride, padding, dilation, ceil_mode):
+    """Where each window of x holds its maximum z, as an (N, C, OH, OW, KH, KW) mask marking the
+    first of tied maxima only (as MindSpore); and the padding the windows read."""
     windows, pads, extra = pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, -np.inf)
-    return np.argmax(windows.reshape(windows.shape[:4] + (-1,)), axis=-1), pads, extra
+    hits = np.empty(windows.shape, bool)
+    found = np.zeros(np.shape(z), bool)
+    for i, j in np.ndindex(*kernel_size):
+        hit = hits[..., i, j]
+        np.equal(windows[..., i, j], z, out=hit)
+        hit &= ~found
+        found |= hit
+    return hits, pads, extra
 
 
-def max_pool2d_grad(g, x, kernel_size, stride, padding, dilation, ceil_mode):
-    """The gradient of max_pool2d: each window's gradient goes to its maximum."""
-    choice, pads, extra = max_pool2d_choice(x, kernel_size, stride, padding, dilation, ceil_mode)
-    picked = np.arange(kernel_size[0] * kernel_size[1]) == choice[..., None]
-    windows = (picked * g[..., None]).reshape(np.shape(g) + tuple(kernel_size))
-    return fold_windows(windows, np.shape(x), stride, dilation, pads, extra)
+def max_pool2d_grad(g, x, z, kernel_size, stride, padding, dilation, ceil_mode):
+    """The gradient of z = max_pool2d(x): each window's gradient goes to its maximum."""
+    hits, pads, extra = max_pool2d_hits(x, z, kernel_size, stride, padding, dilation, ceil_mode)
+    return fold_windows(hits * g[..., None, None], np.shape(x), stride, dilation, pads, extra)
 
 
 def avg_pool2d_divisor(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
@@ -363,6 +377,8 @@ def avg_pool2d_divisor(x, kernel_size, stride, padding, ceil_mode, count_include
     if divisor_override:
         return divisor_override
     pads, extra = window_padding(np.shape(x)[2:], kernel_size, stride, (1, 1), padding, ceil_mode)
+    if not any(pads + extra):
+        return kernel_size[0] * kernel_size[1]
     inside = np.ones((1, 1) + np.shape(x)[2:], dtype=x.dtype)
     if count_include_pad:
         inside = np.pad(inside, ((0, 0), (0, 0), pads[:2], pads[2:]), constant_values=1)
@@ -377,3 +393,9 @@ def avg_pool2d_grad(g, x, kernel_size, stride, padding, ceil_mode, count_include
                                    divisor_override)
     windows = np.broadcast_to(share[..., None, None], np.shape(share) + tuple(kernel_size))
     return fold_windows(windows, np.shape(x), stride, (1, 1), pads, extra)
+
+
+def softmax_grad(g, x, axis):
+    """The gradient of softmax(x, axis), for the output gradient g."""
+    s = np.exp(log_probabilities(x, axis))
+    return s * (g - np.sum(g * s, axis, keepdims=True))

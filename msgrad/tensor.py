@@ -195,7 +195,7 @@ def _method(fn):
 def define_operators(cls):
     """Give `cls` Python's arithmetic operators, each calling its primitive."""
     binary = {"add": P.add, "sub": P.subtract, "mul": P.multiply, "truediv": P.divide,
-              "pow": P.power, "matmul": P.matmul}
+              "pow": P.power, "matmul": P.matmul, "floordiv": P.floor_divide, "mod": P.mod}
     for name, prim in binary.items():
         setattr(cls, f"__{name}__", lambda self, other, prim=prim: prim(self, other))
         setattr(cls, f"__r{name}__", lambda self, other, prim=prim: prim(other, self))

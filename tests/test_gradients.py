@@ -5,6 +5,9 @@ import pytest
 from hypothesis import given, strategies as st
 from hypothesis.extra import numpy as hnp
 
+import msgrad as ms
+from msgrad import Tensor, ops
+
 from gradcheck import check_gradients, distinct, load_module
 
 UNARY = {  # operation -> (spellings, lowest value of its domain[, highest, 2 if not given])
@@ -238,3 +241,56 @@ def test_gradient_matches_finite_differences(kind, name, weight, extra, data):
     else:
         net = getattr(MODULE, name)()
     check_gradients(net, inputs)
+
+
+# -- where the derivative is not unique, MindSpore 2.10's choice (values printed by MindSpore) -------
+TIED = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
+KINKED = np.array([-1.0, 0.0, 0.5, 2.0, 3.0])
+MINDSPORE_GRADIENTS = [  # (expression of x, x, MindSpore's gradient of its sum)
+    ("ops.max(x)[0]", TIED, [[0, 0.5, 0.5], [0, 0, 0]]),           # over all elements: ties share
+    ("x.max()", TIED, [[0, 0.5, 0.5], [0, 0, 0]]),
+    ("ops.ReduceMax()(x, 1)", TIED, [[0, 0.5, 0.5], [0.5, 0.5, 0]]),
+    ("ops.amax(x, 1)", TIED, [[0, 0.5, 0.5], [0.5, 0.5, 0]]),
+    ("ops.max(x, 1)[0]", TIED, [[0, 1, 0], [1, 0, 0]]),             # along an axis: the first one
+    ("x.max(axis=1)", TIED, [[0, 1, 0], [1, 0, 0]]),
+    ("ops.ReduceMin()(x, 1)", TIED, [[1, 0, 0], [0, 0, 1]]),
+    ("ops.prod(x, 1)", TIED, [[9, 3, 3], [0, 0, 4]]),                # zeros need no division
+    ("ops.prod(x)", TIED, [[0, 0, 0], [0, 0, 36]]),
+    ("ops.cumsum(x, 1)", TIED, [[3, 2, 1], [3, 2, 1]]),
+    ("ops.abs(x)", KINKED, [-1, 0, 1, 1, 1]),
+    ("ops.clamp(x, 0.0, 2.0)", KINKED, [0, 1, 1, 1, 0]),             # bounds pass the gradient
+    ("ops.clip_by_value(x, 0.0, 2.0)", KINKED, [0, 0.5, 1, 0.5, 0]),   # maximum, minimum: halves
+    ("ops.sign(x) + ops.floor(x) + ops.round(x)", KINKED, [0, 0, 0, 0, 0]),
+    ("ops.cast(x, ms.int32)", KINKED, [1, 1, 1, 1, 1]),
+    ("ops.cast(x, ms.float64) * 2", KINKED, [2, 2, 2, 2, 2]),
+]
+TIES = load_module("\n\n".join(f"def f{i}(x):\n    return {expr}\n"
+                               for i, (expr, _, _) in enumerate(MINDSPORE_GRADIENTS)))
+
+
+@pytest.mark.parametrize("index", range(len(MINDSPORE_GRADIENTS)), ids=[e for e, _, _ in MINDSPORE_GRADIENTS])
+def test_gradient_where_not_unique_is_mindspores(index):
+    _, x, want = MINDSPORE_GRADIENTS[index]
+    grad = ops.GradOperation()(getattr(TIES, f"f{index}"))(Tensor(x, ms.float32))
+    assert grad.dtype == ms.float32
+    np.testing.assert_array_equal(grad.asnumpy(), want)
+
+
+def test_clamp_gradients_of_tensor_bounds_are_mindspores():
+    clamp = load_module("def f(x, low, high):\n    return ops.clamp(x, low, high)\n").f
+    grads = ops.GradOperation(get_all=True)(clamp)(
+        Tensor(KINKED, ms.float32), Tensor(np.zeros(5), ms.float32), Tensor(np.full(5, 2.0), ms.float32))
+    np.testing.assert_array_equal([g.asnumpy() for g in grads],
+                                  [[0, 1, 1, 1, 0], [1, 0, 0, 0, 0], [0, 0, 0, 0, 1]])
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("ops.split(x, 1)", "pass the list of piece sizes"),
+    ("ops.einsum('i,i,i->', x, x, x)", "einsum of two operands"),
+    ("ops.einsum('ii,i->i', x, x)", "no label repeated"),
+    ("ops.norm(x, 1)", "ord=None"),
+])
+def test_unsupported_forms_are_clear_errors(expr, message):
+    fn = load_module(f"def f(x):\n    return {expr}\n").f
+    with pytest.raises(ops.GradError, match=message):
+        ops.GradOperation()(fn)(Tensor(np.ones((2, 2)), ms.float32))

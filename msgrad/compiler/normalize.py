@@ -271,7 +271,8 @@ class _Normalizer(ProgramBuilder):
         env = {}
         for name in env1.keys() | env2.keys():
             v1, v2 = env1.get(name, _UNDEFINED), env2.get(name, _UNDEFINED)
-            env[name] = _UNDEFINED if _UNDEFINED in (v1, v2) else \
+            unusable = [v for v in (v1, v2) if v is _UNDEFINED or isinstance(v, _LoopLocal)]
+            env[name] = unusable[0] if unusable else \
                 self.merge(_BASE_NAMES.get(name, name), v1, v2, block1, block2)
         return env
 

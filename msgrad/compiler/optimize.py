@@ -14,7 +14,7 @@ import ast
 import copy
 
 from .ir import Op, is_symbol, walk
-from .reverse import Comment, _Restore, _Save, _if
+from .reverse import Comment, _Restore, _Save, _if, has_code
 
 _LOOPS = (ast.For, ast.While)
 
@@ -99,7 +99,7 @@ def eliminate_dead_code(block, live):
         elif isinstance(stmt, ast.If):
             body, live_body = eliminate_dead_code(stmt.body, set(live))
             orelse, live_else = eliminate_dead_code(stmt.orelse, set(live))
-            if not _code(body) and not _code(orelse):
+            if not has_code(body + orelse):
                 continue
             stmt = ast.copy_location(_if(stmt.test, body, orelse), stmt)
             live = live_body | live_else | _reads(stmt.test)
@@ -214,10 +214,6 @@ def drop_empty_comments(body):
 
 
 # -- helpers -----------------------------------------------------------------------------------
-def _code(block):
-    return any(not isinstance(s, Comment) for s in block)
-
-
 def assigned_names(stmt):
     """Names a statement (and what it contains) assigns."""
     if isinstance(stmt, ast.Assign):

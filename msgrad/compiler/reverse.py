@@ -72,7 +72,8 @@ class _Reverser:
             names = [next(outputs) if is_symbol(leaf) else "_" for leaf in leaves(step.callee.output)]
             return [_assign_many(names + [residuals], _call(forward, *map(_atom, step.args)))]
         if isinstance(step, If):
-            return [_if(_atom(step.test), self.forward_block(step.body), self.forward_block(step.orelse))]
+            body, orelse = self.forward_block(step.body), self.forward_block(step.orelse)
+            return [_if(_atom(step.test), body, orelse)] if has_code(body + orelse) else []
         return self.forward_loop(step)
 
     def forward_expr(self, op):
@@ -136,7 +137,7 @@ class _Reverser:
         for name in sorted((after_body ^ after_else) - inside):    # give both paths the adjoint
             (orelse if name in after_body else body).append(self.zeros(name))
         self.assigned = (after_body | after_else) - inside
-        return [_if(_atom(step.test), body, orelse)] if body or orelse else []
+        return [_if(_atom(step.test), body, orelse)] if has_code(body + orelse) else []
 
     def adjoint_loop(self, loop):
         if getattr(loop, "trips", None) is None:
@@ -287,9 +288,17 @@ def _reassigned(block):
 
 
 def _if(test, body, orelse):
-    if not body:
+    """`if test: body else: orelse`, or `if not test: orelse` when body has no code."""
+    if not has_code(orelse):
+        orelse = []
+    if not has_code(body):
         return ast.If(ast.UnaryOp(ast.Not(), test), orelse, [])
     return ast.If(test, body, orelse)
+
+
+def has_code(block):
+    """Whether a block holds a statement that is not a comment."""
+    return any(not isinstance(s, Comment) for s in block)
 
 
 def _range(bounds):

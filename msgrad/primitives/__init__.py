@@ -13,6 +13,10 @@ from .linalg import matmul, tensordot, einsum, einsum_operands
 from .shape import (reshape, transpose, swapaxes, expand_dims, squeeze, flatten, broadcast_to, tile,
                     concatenate, split_piece, gather, take_along_axis, concat, stack, split)
 from .creation import zeros_like, ones_like, one_hot
+from .nn import (relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax, log_softmax,  # noqa: F401
+                 dropout_mask, dropout, conv2d, bias_add, max_pool2d, max_pool2d_indices, avg_pool2d,
+                 standardize, batch_norm_train, batch_norm_eval, cross_entropy,
+                 sparse_softmax_cross_entropy_grad)
 from .control import stop_gradient, identity, length, shape_of
 from .indexing import getitem, index
 from . import numpy_names  # noqa: F401  (registers np.sum, np.mean, ... as entry points)

@@ -107,7 +107,10 @@ class Primitive:
 
 
 def primitive(impl=None, *, differentiable=True, elementwise=False, domain=None):
-    """Register `impl` as a primitive; the returned Primitive is callable eagerly and when traced."""
+    """Register `impl` as a primitive; the returned Primitive is callable eagerly and when traced.
+
+    Generated code leaves out static arguments at their default, so a default must be the one
+    the numpy function it passes them to has (`np.take` takes axis=None: gather has none)."""
     if impl is None:
         return lambda f: primitive(f, differentiable=differentiable, elementwise=elementwise,
                                    domain=domain)
