@@ -180,7 +180,7 @@ def measure(timed, rounds, target_s, budget_s):
         finally:
             gc.enable()
         elapsed = time.perf_counter() - started
-        if r >= 4 and elapsed * (r + 2) / (r + 1) > budget_s:
+        if r >= min(4, rounds) and elapsed * (r + 2) / (r + 1) > budget_s:
             break                                  # at least five rounds, then keep to the budget
     return results
 

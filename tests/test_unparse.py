@@ -11,7 +11,7 @@ from msgrad.compiler.emit import unparse
     "y = (a + b) * c", "y = a + b * c", "y = a - (b - c)", "y = a - b - c", "y = (-1) ** 2",
     "y = -a ** 2", "y = (-a) ** 2", "y = a ** b ** c", "y = (a ** b) ** c", "y = a / (b * c)",
     "y = -(a + b)", "y = f(-1, a - -1)", "y = (a > b) + 0.5 * (a == b)", "y = a @ b.T",
-    "y = not (a and b)", "return a, b", "return a,", "y = (1,)", "y = ()",
+    "y = not (a and b)", "y = (a > b) & (c | d)", "y = a & b | c", "y = a | b & c", "return a, b", "return a,", "y = (1,)", "y = ()",
 ])
 def test_round_trip_keeps_meaning_and_reads_as_written(source):
     tree = ast.parse(source if not source.startswith("return") else f"def f():\n    {source}")

@@ -7,7 +7,8 @@ _STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, a
 _EXPRESSIONS = (ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Attribute, ast.Constant,
                 ast.Tuple, ast.List, ast.keyword, ast.Load, ast.Store, ast.operator, ast.unaryop,
                 ast.Subscript, ast.Slice, ast.Compare, ast.cmpop, ast.IfExp, ast.BoolOp, ast.boolop)
-_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
+_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult, ast.FloorDiv, ast.Mod,
+           ast.BitAnd, ast.BitOr)
 _UNARY = (ast.USub, ast.UAdd, ast.Not)
 
 # construct -> (what to call it, what to do instead)
@@ -60,7 +61,7 @@ def _check_node(source, node):
         if isinstance(node, ast.BinOp) and not isinstance(node.op, _BINARY):
             raise source.error(node, f"msgrad does not differentiate the operator "
                                      f"`{type(node.op).__name__}`",
-                               "Use +, -, *, /, ** or @, or the matching ops function.")
+                               "Use + - * / // % ** @ & or |, or the matching ops function.")
         if isinstance(node, ast.UnaryOp) and not isinstance(node.op, _UNARY):
             raise source.error(node, f"msgrad does not differentiate the unary operator "
                                      f"`{type(node.op).__name__}`", "Use unary minus or an ops function.")

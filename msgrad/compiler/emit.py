@@ -24,7 +24,8 @@ from .optimize import assigned_names, exposed_reads
 from .reverse import Comment
 
 # Binding power of each operator: a child binding more loosely than its parent gets parentheses.
-_PRECEDENCE = {ast.Add: 11, ast.Sub: 11, ast.Mult: 12, ast.Div: 12, ast.FloorDiv: 12, ast.Mod: 12,
+_PRECEDENCE = {ast.BitOr: 7, ast.BitXor: 8, ast.BitAnd: 9, ast.LShift: 10, ast.RShift: 10,
+               ast.Add: 11, ast.Sub: 11, ast.Mult: 12, ast.Div: 12, ast.FloorDiv: 12, ast.Mod: 12,
                ast.MatMult: 12, ast.Pow: 14, ast.USub: 13, ast.UAdd: 13, ast.Invert: 13,
                ast.Not: 4, ast.And: 3, ast.Or: 2}
 _COMPARE, _ATOM = 6, 16

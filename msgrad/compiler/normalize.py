@@ -14,7 +14,7 @@ import types
 import numpy as np
 
 from .. import primitives as P
-from ..errors import GradError
+from ..errors import GradError, GradValueError
 from ..nn.cell import Cell
 from ..ops.operations import Primitive as PrimitiveClass
 from ..primitives import Symbol, entry_point, tracing
@@ -22,9 +22,12 @@ from ..tensor import Parameter, Tensor
 from .ir import Call, If, Loop, Op, ParamRef, Program, NameAllocator, is_symbol, leaves, map_leaves, steps, targets
 
 _OPERATORS = {ast.Add: P.add, ast.Sub: P.subtract, ast.Mult: P.multiply, ast.Div: P.divide,
-              ast.Pow: P.power, ast.MatMult: P.matmul}
+              ast.Pow: P.power, ast.MatMult: P.matmul, ast.FloorDiv: P.floor_divide, ast.Mod: P.mod,
+              ast.BitAnd: P.logical_and, ast.BitOr: P.logical_or}
 _FOLD = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-         ast.Div: operator.truediv, ast.Pow: operator.pow, ast.MatMult: operator.matmul}
+         ast.Div: operator.truediv, ast.Pow: operator.pow, ast.MatMult: operator.matmul,
+         ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.BitAnd: operator.and_,
+         ast.BitOr: operator.or_}
 # Builtins that user code may apply to constants; they run while the code is generated.
 _CONSTANT_BUILTINS = {builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs,
                       builtins.min, builtins.max, builtins.tuple, builtins.list, builtins.range,
@@ -493,6 +496,8 @@ class _Normalizer(ProgramBuilder):
             return _Range(args)
         if callee is builtins.len and args and is_symbol(args[0]):
             return self.apply(P.length, (args[0],), {}, node)
+        if callee is builtins.abs and args and is_symbol(args[0]):
+            return self.apply(P.abs, (args[0],), {}, node)
         if callee in _CONSTANT_BUILTINS:
             return self.constant_call(callee, args, kwargs, node)
         if isinstance(callee, PrimitiveClass):        # self.matmul(x, w), ops.Exp()(x)
@@ -584,7 +589,8 @@ class _Normalizer(ProgramBuilder):
         except GradError:
             raise
         except (TypeError, ValueError) as error:
-            raise self.source.error(node, f"{self.describe(node)}: {error}") from None
+            cls = GradValueError if isinstance(error, ValueError) else GradError
+            raise self.source.error(node, f"{self.describe(node)}: {error}", cls=cls) from None
         finally:
             tracing.recorder = recorded
 

@@ -9,7 +9,7 @@ import sys
 
 from ..errors import GradError
 from ..primitives import Symbol, entry_point, tracing
-from ..tensor import Tensor, define_operators
+from ..tensor import Tensor, define_comparisons, define_operators
 from .ir import map_leaves
 from .normalize import ProgramBuilder
 
@@ -75,11 +75,6 @@ class Traced(Symbol):
     def __bool__(self):
         raise GradError("the traced function branches on a Tensor's value", hint=_NO_SOURCE_HINT)
 
-    def _compare(self, other):
-        raise GradError("the traced function compares a Tensor's value", hint=_NO_SOURCE_HINT)
-
-    __lt__ = __le__ = __gt__ = __ge__ = _compare
-
     def __float__(self):
         raise GradError("the traced function converts a Tensor to a Python number", hint=_NO_SOURCE_HINT)
 
@@ -92,3 +87,4 @@ class Traced(Symbol):
 
 
 define_operators(Traced)
+define_comparisons(Traced)      # comparing records a step; branching on the result stops (__bool__)
