@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,5 +28,10 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(PY) benchmarks/run.py $(if $(QUICK),--quick)
 
+# A long hunt for wrong gradients: random programs checked against finite differences.
+PROGRAMS ?= 2000
+fuzz: $(STAMP)
+	$(PY) tests/fuzz.py --programs $(PROGRAMS) --out fuzz-failures
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf fuzz-failures $(VENV) build *.egg-info .pytest_cache .hypothesis
