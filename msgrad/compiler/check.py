@@ -47,6 +47,9 @@ _UNSUPPORTED[ast.AsyncFor] = ("an `async for` loop", "construct runs synchronous
 def check(captured):
     """Raise a GradError at the first construct of `captured` that msgrad cannot differentiate."""
     source, fn = captured.source, captured.source.node
+    if isinstance(fn, ast.AsyncFunctionDef):
+        raise source.error(fn, f"{source.qualname} is a coroutine (async def)",
+                           "Define construct with a plain def.")
     args = fn.args
     if args.vararg or args.kwarg or args.kwonlyargs:
         raise source.error(fn, f"{source.qualname} takes *args, **kwargs or keyword-only arguments",
@@ -68,7 +71,8 @@ def _check_node(source, node):
         if isinstance(node, (ast.For, ast.While)) and node.orelse:
             raise source.error(node, "msgrad does not differentiate a loop's `else:` block",
                                "Move it after the loop, guarded by a flag.")
-        if isinstance(node, ast.Expr) and not isinstance(node.value, (ast.Constant, ast.Call)):
+        if isinstance(node, ast.Expr) and not isinstance(
+                node.value, (ast.Constant, ast.Call, ast.Yield, ast.YieldFrom, ast.Await)):
             raise source.error(node, "an expression statement has no effect",
                                "Assign its value to a name or remove it.")
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
@@ -83,6 +87,9 @@ def _check_targets(source, node):
     for target in targets:
         names = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]
         for name in names:
+            if isinstance(name, ast.Starred):
+                raise source.error(name, "msgrad cannot differentiate star-unpacking of unknown length",
+                                   "Unpack into a fixed number of names.")
             if not isinstance(name, ast.Name):
                 raise source.error(name, "msgrad can only assign to plain names here",
                                    "Assign to a local name; attributes and items of self are not "
