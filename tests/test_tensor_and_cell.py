@@ -144,3 +144,18 @@ def test_context_keys_and_seed():
         ms.set_context(foo=1)
     ms.set_seed(3)
     assert ms.get_seed() == 3
+
+
+@pytest.mark.parametrize("make, dtype", [  # what MindSpore 2.10 gives, from a real run
+    (lambda f, i: f * 2.5, ms.float32), (lambda f, i: i * 2.5, ms.float32), (lambda f, i: i * 2, ms.int32),
+    (lambda f, i: i + f, ms.float32), (lambda f, i: Tensor([1.0], ms.float16) + f, ms.float32),
+    (lambda f, i: i + Tensor([1], ms.int64), ms.int64), (lambda f, i: Tensor([True]) + i, ms.int32),
+    (lambda f, i: f * True, ms.float32), (lambda f, i: i / i, ms.float32),
+    (lambda f, i: Tensor([1], ms.uint8) + Tensor([1], ms.int8), ms.int16),
+    (lambda f, i: Tensor([1.0], ms.float64) + f, ms.float64), (lambda f, i: Tensor([1.0], ms.float16) * 2.5, ms.float16),
+    (lambda f, i: Tensor([1], ms.int64) * 2.5, ms.float32), (lambda f, i: Tensor([True]) + Tensor([True]), ms.bool_),
+    (lambda f, i: 2.5 * i, ms.float32), (lambda f, i: 1 - f, ms.float32),
+    (lambda f, i: i.astype(ms.float64), ms.float64),
+])
+def test_mindspores_type_promotion(make, dtype):
+    assert make(Tensor([1.0], ms.float32), Tensor([3], ms.int32)).dtype == dtype

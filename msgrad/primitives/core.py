@@ -100,10 +100,23 @@ class Primitive:
                                 f"{tuple(self.static_defaults)}")
             return tracing.recorder(self, operands, {**self.static_defaults, **static})
         arrays = [_tensor.unwrap(a) for a in operands]
-        return _tensor.wrap(self.impl(*arrays, **static))
+        result = self.impl(*arrays, **static)
+        if self.elementwise and "dtype" not in static:      # a cast says its own dtype
+            result = mindspore_float(result, arrays)
+        return _tensor.wrap(result)
 
     def __repr__(self):
         return f"<primitive {self.name}>"
+
+
+def mindspore_float(result, operands):
+    """MindSpore's float type for an elementwise result: the widest float Tensor operand's, or
+    float32 where only integers and Python numbers went in (numpy would say float64)."""
+    if np.asarray(result).dtype.kind != "f":
+        return result
+    floats = [a.dtype for a in operands if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    target = max(floats, key=lambda t: t.itemsize) if floats else np.dtype(np.float32)
+    return result if result.dtype == target else result.astype(target)
 
 
 def primitive(impl=None, *, differentiable=True, elementwise=False, domain=None):
