@@ -125,3 +125,14 @@ class Net(nn.Cell):
         ops.GradOperation()(net)(X, float(k))
     assert sum(len(v) for v in cache._programs[type(net).construct].values()) <= \
         len(cache._programs[type(net).construct]) * cache.MAX_PROGRAMS
+
+
+def test_boolean_input_gets_mindspores_boolean_gradient():
+    module = load_module('''
+class Net(nn.Cell):
+    def construct(self, x, m):
+        return x * m
+''')
+    dx, dm = ops.GradOperation(get_all=True)(module.Net())(X, ms.Tensor([True, False]))
+    assert dx.asnumpy().tolist() == [1.0, 0.0]
+    assert dm.dtype == ms.bool_ and dm.asnumpy().tolist() == [True, True]     # as MindSpore 2.10
