@@ -22,6 +22,7 @@ test: $(STAMP)
 
 # The peers are optional: where they cannot be installed, the benchmark runs without them.
 $(BENCH_STAMP): $(STAMP)
+	@echo "installing the benchmark's peers (autograd, jax, torch for the CPU) into $(VENV) ..."
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]' && touch $(BENCH_STAMP) \
 		|| echo "make bench: could not install the peers (the bench extra); running without them"
 

@@ -168,6 +168,10 @@ def build_torch(workload, arrays, constants):
     except ImportError as error:
         raise Missing(str(error)) from None
     torch.set_num_threads(1)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:                  # only settable before torch's first parallel work
+        pass
     loss = workload.torch_loss(constants)
     leaves = [torch.from_numpy(arrays[n].copy()).requires_grad_() for n in names(workload)]
 

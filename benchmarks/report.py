@@ -43,7 +43,8 @@ def markdown(results, facts, command, settings):
 
     lines += ["## Time per gradient, as a multiple of hand-written numpy", "",
               "Median of the per-round ratios, [interquartile range]; lower is faster.", ""]
-    present = [c for c in PEERS if any(c in r["contestants"] for r in results)]
+    present = [c for c in PEERS              # a peer installed nowhere gets a note, not a column
+               if any(r["contestants"].get(c, {}).get("status", "missing") != "missing" for r in results)]
     lines += _table(["workload", "numpy (hand-written)"] + [LABELS[c] for c in present],
                     [[r["title"], _time(r["contestants"].get("numpy"))]
                      + [_ratio(r["contestants"].get(c)) for c in present] for r in results])
@@ -84,14 +85,17 @@ def _msgrad(results):
             continue
         target = TARGETS.get(r["workload"])
         ratio = entry.get("ratio")
-        met = "" if ratio is None or target is None else ("yes" if ratio <= target else "**no**")
+        if target is None:
+            met = ""
+        else:
+            met = "yes" if ratio is not None and ratio <= target else "**no**"
         rows.append([r["title"], f"<= {target:g}x" if target else "", _ratio(entry), met])
-    lines = _table(["workload", "target", "msgrad", "met"], rows)
+    lines = _table(["workload", "target", "msgrad", "met"], rows) + [""]
     mlp = next((r for r in results if r["workload"] == "mlp64"), None)
     first = _median((mlp or {}).get("msgrad", {}).get("first_call_fresh_s"))
     if first is not None:
         met = "yes" if first <= FIRST_CALL_TARGET_S else "**no**"
-        lines += ["", f"- First call on the MLP (batch 64), a fresh Cell class, median: "
+        lines += [f"- First call on the MLP (batch 64), a fresh Cell class, median: "
                       f"{_seconds(first)} (target < {_seconds(FIRST_CALL_TARGET_S)}: {met})"]
     tiny = next((r for r in results if r["workload"] == "tiny"), None)
     if tiny is not None:

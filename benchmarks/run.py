@@ -22,7 +22,7 @@ import report  # noqa: E402
 import workloads  # noqa: E402
 from contestants import ORDER  # noqa: E402
 
-FULL = {"rounds": 25, "target_ms": 20.0, "budget_s": 25.0, "first_calls": 5}
+FULL = {"rounds": 31, "target_ms": 20.0, "budget_s": 30.0, "first_calls": 5}
 QUICK = {"rounds": 3, "target_ms": 2.0, "budget_s": 3.0, "first_calls": 1}
 
 
@@ -39,6 +39,7 @@ def main(argv=None):
     parser.add_argument("--budget-s", type=float, help="time for one workload's rounds")
     parser.add_argument("--out", help="results file (default: benchmarks/results.md; "
                                       "none for --quick)")
+    parser.add_argument("--json", help="also write every result, generated sources included, here")
     parser.add_argument("--timeout-s", type=float, default=600.0, help="per workload process")
     args = parser.parse_args(argv)
 
@@ -69,6 +70,10 @@ def main(argv=None):
         with open(out, "w") as f:
             f.write(text)
         print(f"written to {os.path.relpath(out)}", file=sys.stderr)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"command": command, "facts": facts, "settings": settings, "results": results},
+                      f, indent=1)
     failed = [r["workload"] for r in results if r.get("failed")]
     return 1 if failed else 0
 

@@ -43,7 +43,7 @@ def main(argv=None):
     parser.add_argument("workload", choices=workloads.NAMES)
     parser.add_argument("--json", required=True, help="where to write the results")
     parser.add_argument("--contestants", default=",".join(C.ORDER))
-    parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--rounds", type=int, default=31)
     parser.add_argument("--target-ms", type=float, default=20.0,
                         help="inner repetitions per contestant and round last about this long")
     parser.add_argument("--budget-s", type=float, default=30.0,

@@ -13,7 +13,7 @@ STEPS = 100
 
 
 def make_data(rng):
-    arrays = {"w": rng.uniform(0.5, 1.5, 8).astype(np.float32),
+    arrays = {"w": rng.uniform(0.7, 1.2, 8).astype(np.float32),
               "b": rng.uniform(-0.5, 0.5, 8).astype(np.float32),
               "x": rng.standard_normal(8).astype(np.float32)}
     return arrays, {}
