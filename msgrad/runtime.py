@@ -24,6 +24,11 @@ def unreduce(g, x, axis, keepdims):
 
 def matmul_grad_x(g, x, y):
     """The gradient of `x @ y` with respect to `x`, for operands of any rank."""
+    if np.ndim(x) == 2:                      # the common cases, without broadcasting
+        if np.ndim(y) == 2:
+            return g @ y.T
+        if np.ndim(y) == 1:
+            return np.outer(g, y)
     if np.ndim(x) == 1 and np.ndim(y) == 1:
         return g * y
     if np.ndim(x) == 1:
@@ -35,6 +40,10 @@ def matmul_grad_x(g, x, y):
 
 def matmul_grad_y(g, x, y):
     """The gradient of `x @ y` with respect to `y`, for operands of any rank."""
+    if np.ndim(x) == 2 and np.ndim(y) in (1, 2):
+        return x.T @ g
+    if np.ndim(y) == 2 and np.ndim(x) == 1:
+        return np.outer(x, g)
     if np.ndim(x) == 1 and np.ndim(y) == 1:
         return g * x
     if np.ndim(x) == 1:
