@@ -18,14 +18,15 @@ class Comment(ast.stmt):
     _fields = ("text",)
 
 
-def reverse(program, active, wrt_inputs, wrt_params, sens_param, pair=False):
+def reverse(program, active, wrt_inputs, wrt_params, sens_param, value=False, pair=False):
     """The adjoint of `program` as an `ast.Module`: one function returning the gradients of
-    `wrt_inputs` (input Symbols) then `wrt_params` (ParamRefs).
+    `wrt_inputs` (input Symbols) then `wrt_params` (ParamRefs), and with `value` the output
+    leaves after them.
 
     With `pair`, the function is made to be split in two by emit (a callee's forward and
     backward functions): it takes one output gradient per output leaf, checks none, and also
     returns the outputs, so that optimize keeps them."""
-    return _Reverser(program, active).build(wrt_inputs, wrt_params, sens_param or pair, pair)
+    return _Reverser(program, active).build(wrt_inputs, wrt_params, sens_param or pair, value or pair, pair)
 
 
 class _Reverser:
@@ -36,7 +37,7 @@ class _Reverser:
         self.assigned = set()     # values whose adjoint holds a contribution at this point
         self.reassigned = _reassigned(program.body)
 
-    def build(self, wrt_inputs, wrt_params, sens_param, pair):
+    def build(self, wrt_inputs, wrt_params, sens_param, value, pair):
         program = self.program
         args = [p.var for p in program.params] + [i.name for i in program.inputs if is_symbol(i)]
         forward = self.forward_block(program.body)
@@ -45,7 +46,7 @@ class _Reverser:
             seed = [s for s in seed if not (isinstance(s, ast.Expr) and s.value.func.id == "check_sens")]
         backward = self.adjoint_block(program.body)
         grads = [self.gradient(v) for v in [i.name for i in wrt_inputs] + [p.var for p in wrt_params]]
-        grads += [_atom(leaf) for leaf in leaves(program.output)] if pair else []
+        grads += [_atom(leaf) for leaf in leaves(program.output)] if value else []
         body = forward + [Comment("backward")] + seed + backward + [
             ast.Return(ast.Tuple([*grads], ast.Load()))]
         name = program.qualname.replace(".", "_").replace("<", "").replace(">", "") + "_adjoint"
