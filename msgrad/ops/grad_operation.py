@@ -3,6 +3,8 @@
 `GradOperation(get_all, get_by_list, sens_param)(net, weights)` returns a `GradFunction`.
 Calling it unwraps Tensors and Parameters into arrays, runs the cached generated adjoint, and
 wraps the gradients in Tensors of their inputs' dtypes, in MindSpore's return structure."""
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..compiler import cache
@@ -41,25 +43,34 @@ class GradFunction:
         self.instance, self.function = _split(fn)
         self.weights, self.single_weight = _weights(op, weights)
         self._last = None
+        self._plans = {}      # id(Program) -> _Plan
 
     def __call__(self, *args):
         inputs, sens = self._split_sens(args)
-        kinds = tuple(_kind(a, i) for i, a in enumerate(inputs))
-        program = cache.program_for(self.function, self.instance, kinds)
+        program = cache.program_for(self.function, self.instance,
+                                    tuple(_kind(a, i) for i, a in enumerate(inputs)))
         params = [cache.resolve(self.instance, ref.path) for ref in program.params]
-        wrt_inputs = self._wrt_inputs(program)
-        wrt_params = self._wrt_params(params)
-        adjoint = cache.adjoint_for(program, wrt_inputs, wrt_params, self.op.sens_param)
-        self._last = adjoint
-        input_arrays = [a._data for a in inputs if isinstance(a, Tensor)]
-        sens_arrays = self._sens_arrays(sens, adjoint.n_sens, program)
+        plan = self._plans.get(id(program))
+        if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
+            plan = self._plans[id(program)] = self._plan(program, params)
+        self._last = plan.adjoint
+        sens_arrays = self._sens_arrays(sens, plan.adjoint.n_sens, program)
         try:
-            grads = adjoint.function(*[p._data for p in params], *input_arrays, *sens_arrays)
+            grads = plan.adjoint.function(*[p._data for p in params],
+                                          *[a._data for a in inputs if isinstance(a, Tensor)], *sens_arrays)
         except MsgradError:
             raise
         except Exception as error:          # numpy's, from a line of generated code
             raise located(error) from error
-        return self._structure(grads, inputs, params, wrt_inputs, wrt_params, sens_arrays)
+        return self._structure(plan, grads, inputs, sens_arrays)
+
+    def _plan(self, program, params):
+        """What a call of `program` with these Parameters needs, worked out once."""
+        wrt_inputs, wrt_params = self._wrt_inputs(program), self._wrt_params(params)
+        index = {id(params[i]): len(wrt_inputs) + k for k, i in enumerate(wrt_params)}
+        adjoint = cache.adjoint_for(program, wrt_inputs, wrt_params, self.op.sens_param)
+        return _Plan(program, tuple(map(id, params)), adjoint, wrt_inputs,
+                     tuple(index.get(id(w)) for w in self.weights))
 
     @property
     def source(self):
@@ -112,19 +123,27 @@ class GradFunction:
                                     f"got {type(s).__name__}")
         return [s._data for s in given]
 
-    def _structure(self, grads, inputs, params, wrt_inputs, wrt_params, sens_arrays):
+    def _structure(self, plan, grads, inputs, sens_arrays):
         seen = {id(s) for s in sens_arrays}        # arrays a gradient must not share
-        tensor_inputs = [a for a in inputs if isinstance(a, Tensor)]
-        input_grads = tuple(_gradient(g, tensor_inputs[k], seen)
-                            for g, k in zip(grads, _tensor_positions(inputs, wrt_inputs)))
-        by_param = {id(params[i]): g for i, g in zip(wrt_params, grads[len(wrt_inputs):])}
-        weight_grads = tuple(_gradient(by_param[id(w)], w, seen) if id(w) in by_param
-                             else Tensor(np.zeros_like(w._data)) for w in self.weights)
+        input_grads = tuple(_gradient(g, inputs[i], seen) for g, i in zip(grads, plan.inputs))
+        weight_grads = tuple(Tensor(np.zeros_like(w._data)) if k is None else _gradient(grads[k], w, seen)
+                             for w, k in zip(self.weights, plan.weights))
         if self.single_weight:
             weight_grads = weight_grads[0]
         if self.op.get_by_list:
             return (input_grads, weight_grads) if self.op.get_all else weight_grads
         return input_grads if self.op.get_all else input_grads[0]
+
+
+@dataclass
+class _Plan:
+    """How one GradFunction calls one Program: the adjoint, the Parameters it was made for,
+    the differentiated input positions, and where each weight's gradient is (None: zeros)."""
+    program: object
+    param_ids: tuple
+    adjoint: object
+    inputs: tuple
+    weights: tuple
 
 
 def _split(fn):
@@ -166,22 +185,14 @@ def _kind(value, position):
                         hint="Wrap arrays as msgrad.Tensor(x)." if isinstance(value, np.ndarray) else None)
 
 
-def _tensor_positions(inputs, wrt_inputs):
-    """For each differentiated input position, its index among the Tensor inputs."""
-    tensor_index = {}
-    for i, a in enumerate(inputs):
-        if isinstance(a, Tensor):
-            tensor_index[i] = len(tensor_index)
-    return [tensor_index[i] for i in wrt_inputs]
-
-
 def _gradient(g, like, seen):
     """A gradient as a Tensor of `like`'s dtype, sharing memory with no sens and no other
     gradient (generated code may hand one array to several gradients)."""
-    g = np.asarray(g)
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
     if g.dtype != like._data.dtype:
         g = g.astype(like._data.dtype)
-    elif not g.flags.writeable or id(g) in seen:
+    elif id(g) in seen or not g.flags.writeable:
         g = g.copy()
     seen.add(id(g))
     return wrap(g)
