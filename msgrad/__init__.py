@@ -9,7 +9,8 @@ from .tensor import Tensor, Parameter, ParameterTuple
 from .dtype import (Type, float16, float32, float64, int8, int16, int32, int64, uint8, bool_,
                     float_, half, single, double)
 from .context import GRAPH_MODE, PYNATIVE_MODE, set_context, get_context, set_seed, get_seed
-from . import nn, ops
+from . import common, nn, ops
+from .ops import grad, value_and_grad
 
 bool = bool_   # noqa: A001  (MindSpore spells it ms.bool as well)
 

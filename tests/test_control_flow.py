@@ -401,6 +401,20 @@ class RangeOverShape(Base):
         return acc
 
 
+class NestedDef(Base):
+    def construct(self, x):
+        scale = 2.0
+
+        def step(h, k=1.0):
+            if ops.sum(h) > 100.0:
+                return h
+            return ops.tanh(h * self.w * scale + k)
+
+        for i in range(2):
+            x = step(x)
+        return step(x, k=0.5)
+
+
 class SameFunctionConstantAndTensor(Base):
     def construct(self, x):
         return scale(x, 3.0) + scale(x, self.w)
@@ -462,6 +476,7 @@ PROGRAMS = {  # Cell factory -> strategy of its inputs
     "cell_with_loop_called_in_loop": (M.CellWithLoopCalledInLoop, st.tuples(vector())),
     "same_function_constant_and_tensor": (M.SameFunctionConstantAndTensor, st.tuples(vector())),
     "cell_list_loop": (M.CellListLoop, st.tuples(vector())),
+    "nested_def_and_closure": (M.NestedDef, st.tuples(vector())),
     "sequential_cell": (M.Sequential, st.tuples(vector())),
     "range_over_shape": (M.RangeOverShape, st.tuples(vector(low=-1.5, high=1.5))),
 }
@@ -533,3 +548,29 @@ class Net(nn.Cell):
 ''')
     with pytest.raises(GradError, match="'y' is assigned only inside the loop"):
         ops.GradOperation()(module.Net())(ms.Tensor([1.0]))
+
+
+def test_two_sequential_cells_get_their_own_code():
+    x = ms.Tensor(np.ones((1, 2), np.float32))
+    relu = ops.GradOperation()(ms.nn.SequentialCell([ms.nn.ReLU()]))(x)
+    dense = ms.nn.SequentialCell([ms.nn.Dense(2, 2)])
+    expected = dense[0].weight.asnumpy().sum(axis=0, keepdims=True)
+    assert relu.asnumpy().tolist() == [[1.0, 1.0]]
+    np.testing.assert_allclose(ops.GradOperation()(dense)(x).asnumpy(), expected, rtol=1e-6)
+
+
+def test_run_time_attributes_in_compiled_code():
+    module = load_module('''
+class Net(nn.Cell):
+    def construct(self, x):
+        if x.ndim == 2:
+            x = x.sum(0)
+        if x.dtype == ms.float32 and x.size > 1:
+            x = x * 2.0
+        return x * ops.rank(x) + ops.shape(x)[0]
+''')
+    net = module.Net()
+    for value in (np.ones((2, 3), np.float32), np.ones(3, np.float32)):
+        got = ops.GradOperation()(net)(ms.Tensor(value))
+        want = np.full(value.shape, 2.0, np.float32)
+        np.testing.assert_allclose(got.asnumpy(), want)

@@ -37,16 +37,17 @@ def program_of(fn, instance, inputs):
     return normalize(captured, inputs, reserved)
 
 
-def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False):
+def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False):
     """Stages 4-7: the adjoint of `program` for the gradients of `wrt_inputs` (indices of its
     inputs) and `wrt_params` (indices of its params); with `value` it also returns the output
-    leaves, after the gradients."""
+    leaves, after the gradients; with `aux` only the output's first element is differentiated."""
     inputs = [program.inputs[i] for i in wrt_inputs]
     params = [program.params[i] for i in wrt_params]
-    active = active_values(program, [i.name for i in inputs] + [p.var for p in params])
-    module = optimize(reverse(program, active, inputs, params, sens_param, value), program)
+    output = program.output[0] if aux else program.output
+    active = active_values(program, [i.name for i in inputs] + [p.var for p in params], output)
+    module = optimize(reverse(program, active, inputs, params, sens_param, value, aux=aux), program)
     function, source = emit(module, program)
-    return Adjoint(function, source, len(leaves(program.output)) if sens_param else 0)
+    return Adjoint(function, source, len(leaves(output)) if sens_param else 0)
 
 
 @dataclass

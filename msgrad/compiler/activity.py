@@ -7,11 +7,12 @@ carry values around, so both sets grow until they no longer change."""
 from .ir import Op, arguments, is_symbol, leaves, steps, targets
 
 
-def active_values(program, wrt):
-    """The names of the active values of `program` when differentiating with respect to `wrt`."""
+def active_values(program, wrt, output=None):
+    """The names of the active values of `program` when differentiating `output` (by default
+    all it returns) with respect to `wrt`."""
     flowing = [s for s in steps(program.body) if not isinstance(s, Op) or s.prim.differentiable]
     varied = _grow(set(wrt), flowing, arguments, targets)
-    useful = {leaf.name for leaf in leaves(program.output) if is_symbol(leaf)}
+    useful = {leaf.name for leaf in leaves(program.output if output is None else output) if is_symbol(leaf)}
     useful = _grow(useful, flowing, targets, arguments)
     return varied & useful
 

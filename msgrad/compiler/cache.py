@@ -31,16 +31,16 @@ def program_for(fn, instance, kinds):
     return program
 
 
-def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, make=None):
+def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False, make=None):
     """The compiled Adjoint of `program` for this choice of gradients, generated on first use."""
-    key = (wrt_inputs, wrt_params, sens_param, value)
+    key = (wrt_inputs, wrt_params, sens_param, value, aux)
     adjoint = program.adjoints.get(key)
     if adjoint is None:
         with _lock:
             adjoint = program.adjoints.get(key)
             if adjoint is None:
                 adjoint = program.adjoints[key] = (make or (
-                    lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param, value)))()
+                    lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param, value, aux)))()
     return adjoint
 
 

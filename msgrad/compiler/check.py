@@ -3,10 +3,11 @@ user's file, line and column, and what to write instead. Nothing past this stage
 import ast
 
 _STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, ast.Pass, ast.If,
-               ast.For, ast.While, ast.Break, ast.Continue)
+               ast.For, ast.While, ast.Break, ast.Continue, ast.FunctionDef)
 _EXPRESSIONS = (ast.BinOp, ast.UnaryOp, ast.Call, ast.Name, ast.Attribute, ast.Constant,
                 ast.Tuple, ast.List, ast.keyword, ast.Load, ast.Store, ast.operator, ast.unaryop,
-                ast.Subscript, ast.Slice, ast.Compare, ast.cmpop, ast.IfExp, ast.BoolOp, ast.boolop)
+                ast.Subscript, ast.Slice, ast.Compare, ast.cmpop, ast.IfExp, ast.BoolOp, ast.boolop,
+                ast.arguments, ast.arg)
 _BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult, ast.FloorDiv, ast.Mod,
            ast.BitAnd, ast.BitOr)
 _UNARY = (ast.USub, ast.UAdd, ast.Not)
@@ -23,7 +24,6 @@ _UNSUPPORTED = {
     ast.Nonlocal: ("a `nonlocal` statement", "Pass the value in as an argument or keep it on self."),
     ast.Import: ("an import", "Import at the top of the module."),
     ast.ImportFrom: ("an import", "Import at the top of the module."),
-    ast.FunctionDef: ("a nested function definition", "Define the function at module level."),
     ast.ClassDef: ("a class definition", "Define the class at module level."),
     ast.Yield: ("`yield`", "construct must return its result; it cannot be a generator."),
     ast.YieldFrom: ("`yield from`", "construct must return its result; it cannot be a generator."),
@@ -39,8 +39,8 @@ _UNSUPPORTED = {
     ast.NamedExpr: ("`:=`", "Assign the value in a statement of its own."),
 }
 _UNSUPPORTED.update({getattr(ast, n): _UNSUPPORTED[getattr(ast, b)]
-                     for n, b in [("AsyncFunctionDef", "FunctionDef"), ("AsyncWith", "With"),
-                                  ("TryStar", "Try")] if hasattr(ast, n)})
+                     for n, b in [("AsyncWith", "With"), ("TryStar", "Try")] if hasattr(ast, n)})
+_UNSUPPORTED[ast.AsyncFunctionDef] = ("a coroutine (async def)", "Define it with a plain def.")
 _UNSUPPORTED[ast.AsyncFor] = ("an `async for` loop", "construct runs synchronously; use a plain for loop.")
 
 
@@ -68,6 +68,10 @@ def _check_node(source, node):
         if isinstance(node, ast.UnaryOp) and not isinstance(node.op, _UNARY):
             raise source.error(node, f"msgrad does not differentiate the unary operator "
                                      f"`{type(node.op).__name__}`", "Use unary minus or an ops function.")
+        if isinstance(node, ast.FunctionDef) and (node.decorator_list or node.args.vararg or
+                                                   node.args.kwarg or node.args.kwonlyargs):
+            raise source.error(node, "msgrad differentiates nested functions with plain positional "
+                                     "arguments and no decorators", "Define the function at module level.")
         if isinstance(node, (ast.For, ast.While)) and node.orelse:
             raise source.error(node, "msgrad does not differentiate a loop's `else:` block",
                                "Move it after the loop, guarded by a flag.")

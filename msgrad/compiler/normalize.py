@@ -13,7 +13,7 @@ import types
 
 import numpy as np
 
-from .. import primitives as P
+from .. import dtype as mstype, primitives as P
 from ..errors import GradError, GradValueError
 from ..nn.cell import Cell
 from ..ops.operations import Primitive as PrimitiveClass
@@ -40,6 +40,8 @@ _FOLD_COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt,
                  ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Is: operator.is_,
                  ast.IsNot: operator.is_not, ast.In: lambda a, b: a in b,
                  ast.NotIn: lambda a, b: a not in b}
+
+_RUN_TIME_ATTRIBUTES = {"shape": "shape_of", "ndim": "ndim_of", "size": "size_of", "dtype": "dtype_of"}
 
 # Names in `env` for the flags of control flow (no user name can look like these).
 EXIT, STOP, RETURNED, RESULT = "<exit>", "<stop>", "<returned>", "<result>"
@@ -100,7 +102,9 @@ class ProgramBuilder:
         if isinstance(value, Parameter):
             return self.parameter(value, self.parameter_path(value), node)
         if isinstance(value, (Tensor, np.ndarray, np.generic)):
-            return self.array_constant(np.asarray(getattr(value, "_data", value)), "c")
+            return self.global_constant(np.asarray(getattr(value, "_data", value)), "c")
+        if isinstance(value, mstype.Type):
+            return self.global_constant(value, value.name.lower())
         raise self.source.error(node, f"msgrad cannot use a {type(value).__name__} as an operand")
 
     def parameter(self, param, path, node):
@@ -123,12 +127,13 @@ class ProgramBuilder:
                     return (self.captured.self_name, *name.split("."))
         return None
 
-    def array_constant(self, array, base):
+    def global_constant(self, value, base):
+        """A name the generated code reads `value` (an array, a dtype) by, from its globals."""
         for name, known in self.constants.items():
-            if known is array:
+            if known is value:
                 return Symbol(name)
         name = self.names.claim(base)
-        self.constants[name] = array
+        self.constants[name] = value
         return Symbol(name)
 
     def _check_output(self, output):
@@ -217,6 +222,36 @@ class _Normalizer(ProgramBuilder):
         if not isinstance(stmt.value, ast.Constant):      # a docstring
             self.expr(stmt.value)
 
+    def stmt_FunctionDef(self, stmt):
+        defaults = [self.expr(d) for d in stmt.args.defaults]
+        self.env[stmt.name] = _NestedFunction(stmt, defaults)
+
+    def call_nested(self, fn, args, kwargs, node):
+        """A function defined inside the one being compiled: its body is translated in place,
+        seeing the names around it as Python's closures do."""
+        names = [a.arg for a in fn.node.args.args]
+        if fn in _calling.stack:
+            raise self.source.error(node, f"{fn.node.name} calls itself; msgrad does not "
+                                          f"differentiate recursion", "Write the recursion as a loop.")
+        values = dict(zip(names[len(names) - len(fn.defaults):], fn.defaults))
+        values.update(zip(names, args))
+        values.update(kwargs)
+        if set(values) != set(names):
+            raise self.source.error(node, f"{fn.node.name}() takes arguments ({', '.join(names)}), "
+                                          f"got {len(args)} positional and {sorted(kwargs)}")
+        outer, saved_stmt = self.env, self.stmt
+        self.env = {**outer, **values, EXIT: False, STOP: False, RETURNED: False, RESULT: None}
+        _calling.stack.append(fn)
+        try:
+            self.statements(fn.node.body)
+            if self.env[RETURNED] is not True and not _ends(fn.node.body, (ast.Return,)):
+                raise self.source.error(fn.node, f"{fn.node.name} returns None on some path",
+                                        "Return a value on every path.")
+            return self.env[RESULT]
+        finally:
+            _calling.stack.pop()
+            self.env, self.stmt = outer, saved_stmt
+
     def stmt_If(self, stmt):
         body, orelse, test_node = stmt.body, stmt.orelse, stmt.test
         while isinstance(test_node, ast.UnaryOp) and isinstance(test_node.op, ast.Not):
@@ -238,6 +273,8 @@ class _Normalizer(ProgramBuilder):
             self.loop(stmt, "range", (0, count, 1),
                       lambda index: self.assign(stmt.target, self.apply(P.index, (sequence, index), {}, stmt)))
         elif hasattr(sequence, "__iter__") and not isinstance(sequence, (str, Tensor, np.ndarray)):
+            if isinstance(sequence, Cell):          # `for cell in self`: the code relies on its cells
+                self.reads.append((self.cell_path(sequence)[1:], fingerprint(sequence)))
             self.unroll(stmt, list(sequence))
         else:
             raise self.source.error(stmt.iter, f"msgrad cannot loop over a {type(sequence).__name__}")
@@ -455,15 +492,17 @@ class _Normalizer(ProgramBuilder):
         return self.branch(test, lambda: self.expr(node.body), lambda: self.expr(node.orelse), self.stmt)
 
     def expr_BoolOp(self, node):
+        """`a and b` is `b if a else a`, `a or b` is `a if a else b`: decided now for constants,
+        a branch for run-time values (a one-element Tensor or a bool)."""
         value = self.expr(node.values[0])
-        for operand in node.values[1:]:
-            if is_symbol(value):
-                raise self.source.error(node, "`and`/`or` on a Tensor is ambiguous",
-                                        "Use & and |, or ops.logical_and / ops.logical_or.")
-            if bool(value) != isinstance(node.op, ast.And):
-                return value
-            value = self.expr(operand)
-        return value
+        if len(node.values) == 1:
+            return value
+        rest = ast.copy_location(ast.BoolOp(node.op, node.values[1:]), node)
+        if not is_symbol(value):
+            return self.expr(rest) if bool(value) == isinstance(node.op, ast.And) else value
+        if isinstance(node.op, ast.And):
+            return self.branch(value, lambda: self.expr(rest), lambda: value, self.stmt)
+        return self.branch(value, lambda: value, lambda: self.expr(rest), self.stmt)
 
     def expr_BinOp(self, node):
         return self.binary(node.op, self.expr(node.left), self.expr(node.right))
@@ -490,6 +529,8 @@ class _Normalizer(ProgramBuilder):
                     raise self._no_rule(node, f"the Tensor method `{node.func.attr}`")
                 return self.apply(method, (owner, *args), kwargs, node)
         callee = self.expr(node.func)
+        if isinstance(callee, _NestedFunction):
+            return self.call_nested(callee, args, kwargs, node)
         if isinstance(callee, type) and (issubclass(callee, PrimitiveClass) or callee is Tensor):
             return self.constant_call(callee, args, kwargs, node)   # ops.MatMul(...), Tensor([1.])
         if callee is builtins.range and _holds_symbol(tuple(args)):
@@ -560,6 +601,8 @@ class _Normalizer(ProgramBuilder):
             _calling.stack.pop()
         params = [self.parameter(cache.resolve(instance, ref.path), (*path, *ref.path), node)
                   for ref in callee.params]
+        if path is not None:                      # what the callee's code relies on, this code does too
+            self.reads += [((*path[1:], *where), expected) for where, expected in callee.reads]
         if id(pair) not in self.callees:          # one name per callee, however often it is called
             base = callee.qualname.replace(".", "_").replace("<", "").replace(">", "")
             self.callees[id(pair)] = (self.names.claim(base + "_forward"), self.names.claim(base + "_backward"))
@@ -602,12 +645,12 @@ class _Normalizer(ProgramBuilder):
         if isinstance(obj, Parameter):
             return self.parameter(obj, path, node)
         if isinstance(obj, (Tensor, np.ndarray)):
-            return self.array_constant(np.asarray(getattr(obj, "_data", obj)), path[-1] if path else "c")
+            return self.global_constant(np.asarray(getattr(obj, "_data", obj)), path[-1] if path else "c")
         return obj
 
     def tensor_attribute(self, owner, node):
-        if node.attr == "shape":
-            return self.apply(P.TABLE["shape_of"], (owner,), {}, node)
+        if node.attr in _RUN_TIME_ATTRIBUTES:          # known when the code runs, never differentiated
+            return self.apply(P.TABLE[_RUN_TIME_ATTRIBUTES[node.attr]], (owner,), {}, node)
         prop = getattr(Tensor, node.attr, None)
         if isinstance(prop, property) and entry_point(prop.fget) is not None:
             return self.apply(prop.fget, (owner,), {}, node)
@@ -657,6 +700,13 @@ class _Range:
         self.bounds = (start, stop, step)
 
 
+class _NestedFunction:
+    """A `def` inside the function being compiled, with its default values."""
+
+    def __init__(self, node, defaults):
+        self.node, self.defaults = node, defaults
+
+
 class _LoopLocal:
     """A name assigned only inside a loop (defined at `line`), read after it."""
 
@@ -700,8 +750,8 @@ def fingerprint(obj):
     changing the attribute (or using another instance) never runs stale code."""
     if isinstance(obj, Parameter):
         return ("parameter",)
-    if isinstance(obj, Cell):
-        return ("cell", type(obj))
+    if isinstance(obj, Cell):        # and which Cells it holds, for code that iterates over it
+        return ("cell", type(obj), tuple(type(c) for c in obj._cells.values()))
     if inspect.ismethod(obj):
         return ("method", obj.__func__)
     if isinstance(obj, PrimitiveClass):

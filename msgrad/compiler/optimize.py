@@ -160,7 +160,7 @@ def _fill(forward, backward, saved, names, body, top):
         else ast.Name(saved[0], ast.Store())
     push = ast.Expr(ast.Call(ast.Attribute(ast.Name(stack, ast.Load()), "append", ast.Load()), [values], []))
     pop = ast.Assign([targets], ast.Call(ast.Attribute(ast.Name(stack, ast.Load()), "pop", ast.Load()), [], []))
-    top_level = {n for s in forward.body for n in assigned_names(s) if isinstance(s, ast.Assign)}
+    top_level = definitely_assigned(forward.body)
     if isinstance(forward, ast.For):
         top_level |= _assigned_target(forward.target)
     unset = [ast.Assign([ast.Name(n, ast.Store())], ast.Constant(None)) for n in saved if n not in top_level]
@@ -225,6 +225,17 @@ def assigned_names(stmt):
         for inner in getattr(stmt, field, None) or ():
             if isinstance(inner, ast.stmt):
                 names |= assigned_names(inner)
+    return names
+
+
+def definitely_assigned(block):
+    """Names every path through `block` assigns (a loop's body may not run, so not those)."""
+    names = set()
+    for stmt in block:
+        if isinstance(stmt, ast.Assign):
+            names |= assigned_names(stmt)
+        elif isinstance(stmt, ast.If):
+            names |= definitely_assigned(stmt.body) & definitely_assigned(stmt.orelse)
     return names
 
 

@@ -18,20 +18,22 @@ class Comment(ast.stmt):
     _fields = ("text",)
 
 
-def reverse(program, active, wrt_inputs, wrt_params, sens_param, value=False, pair=False):
+def reverse(program, active, wrt_inputs, wrt_params, sens_param, value=False, pair=False, aux=False):
     """The adjoint of `program` as an `ast.Module`: one function returning the gradients of
     `wrt_inputs` (input Symbols) then `wrt_params` (ParamRefs), and with `value` the output
     leaves after them.
 
     With `pair`, the function is made to be split in two by emit (a callee's forward and
     backward functions): it takes one output gradient per output leaf, checks none, and also
-    returns the outputs, so that optimize keeps them."""
-    return _Reverser(program, active).build(wrt_inputs, wrt_params, sens_param or pair, value or pair, pair)
+    returns the outputs, so that optimize keeps them. With `aux`, only the first element of
+    the output is differentiated (the rest is auxiliary)."""
+    return _Reverser(program, active, aux).build(wrt_inputs, wrt_params, sens_param or pair, value or pair, pair)
 
 
 class _Reverser:
-    def __init__(self, program, active):
+    def __init__(self, program, active, aux=False):
         self.program, self.active = program, active
+        self.differentiated = program.output[0] if aux else program.output
         self.names = copy.deepcopy(program.names)   # each adjoint names its own values
         self.adjoints = {}        # value name -> its adjoint's name
         self.assigned = set()     # values whose adjoint holds a contribution at this point
@@ -247,7 +249,7 @@ class _Reverser:
         """The output's gradient: ones, or the caller's sens (one argument per output leaf,
         each checked against its leaf before anything reads it)."""
         checks, stmts, sens_args = [], [], []
-        outputs = leaves(self.program.output)
+        outputs = leaves(self.differentiated)
         for i, leaf in enumerate(outputs):
             active = is_symbol(leaf) and leaf.name in self.active
             if not sens_param:

@@ -10,8 +10,8 @@ from .functional import (  # elementwise math, comparisons, reductions, products
     eq, not_equal, ne, logical_and, logical_or, logical_not, prod, max, min, amax, amin, reduce_max,
     reduce_min, argmax, argmin, logsumexp, cumsum, var, std, norm, bmm, outer, inner, tensor_dot,
     einsum, permute, expand_dims, unsqueeze, squeeze, flatten, concat, cat, stack, split, tile,
-    broadcast_to, gather, gather_elements, gather_d, zeros_like, ones_like, one_hot)
-from .grad_operation import GradFunction, GradOperation
+    broadcast_to, gather, gather_elements, gather_d, zeros_like, ones_like, one_hot, shape, rank)
+from .grad_operation import GradFunction, GradOperation, grad, value_and_grad
 from .operations import (Primitive, Exp, Log, Sin, Cos, Tanh, Sqrt, Neg, Add, Sub, Mul, Div, RealDiv,
                          Pow, Maximum, Minimum, StopGradient, MatMul, BatchMatMul, ReduceSum,
                          ReduceMean, Reshape, Transpose, Abs, Square, Rsqrt, Reciprocal, Log1p,

@@ -300,3 +300,15 @@ def ones_like(input, *, dtype=None):
 @reaches
 def one_hot(indices, depth, on_value=1, off_value=0, axis=-1):
     return P.one_hot(indices, on_value, off_value, depth=depth, axis=axis)
+
+
+@reaches
+def shape(input_x):
+    """`ops.shape(x)`: the shape as a tuple (known when the code runs)."""
+    return P.shape_of(input_x)
+
+
+@reaches
+def rank(input_x):
+    """`ops.rank(x)`: the number of axes."""
+    return P.ndim_of(input_x)

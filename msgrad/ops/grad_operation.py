@@ -1,16 +1,18 @@
-"""`ops.GradOperation`: MindSpore's gradient API over msgrad's generated adjoints.
+"""MindSpore's gradient APIs over msgrad's generated adjoints: `ops.GradOperation` and the
+functional `ms.grad` / `ms.value_and_grad`.
 
-`GradOperation(get_all, get_by_list, sens_param)(net, weights)` returns a `GradFunction`.
-Calling it unwraps Tensors and Parameters into arrays, runs the cached generated adjoint, and
-wraps the gradients in Tensors of their inputs' dtypes, in MindSpore's return structure."""
+`GradOperation(get_all, get_by_list, sens_param)(net, weights)` returns a `GradFunction`;
+`grad(fn, grad_position, weights, has_aux, return_ids, sens_param)` a function of the same
+kind. Calling one unwraps Tensors and Parameters into arrays, runs the cached generated adjoint,
+and wraps the gradients in Tensors of their inputs' dtypes, in MindSpore's return structure."""
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..compiler import cache
-from ..compiler.ir import is_symbol, leaves
+from ..compiler.ir import is_symbol, leaves, map_leaves
 from ..compiler.emit import located
-from ..errors import GradTypeError, GradValueError, MsgradError
+from ..errors import GradRuntimeError, GradTypeError, GradValueError, MsgradError
 from ..nn.cell import Cell
 from ..tensor import Parameter, Tensor, wrap
 
@@ -35,17 +37,20 @@ class GradOperation:
                 f"sens_param={self.sens_param})")
 
 
-class GradFunction:
-    """The gradient of one network or function; `source` is its generated adjoint."""
+class _Gradient:
+    """What every gradient function does on a call: find (or generate) the program and its
+    adjoint, run it on arrays, and hand back gradients as Tensors of their inputs' dtypes.
+    Subclasses say which inputs are differentiated (`positions`) and shape the result."""
 
-    def __init__(self, op, fn, weights):
-        self.op = op
+    def __init__(self, fn, weights, single_weight, sens_param, value=False, aux=False):
         self.instance, self.function = _split(fn)
-        self.weights, self.single_weight = _weights(op, weights)
+        self.weights, self.single_weight = weights, single_weight
+        self.sens_param, self.value, self.aux = sens_param, value, aux
         self._last = None
         self._plans = {}      # id(Program) -> _Plan
 
-    def __call__(self, *args):
+    def run(self, args):
+        """(gradients of the differentiated inputs, of the weights, the outputs or None)."""
         inputs, sens = self._split_sens(args)
         program = cache.program_for(self.function, self.instance,
                                     tuple(_kind(a, i) for i, a in enumerate(inputs)))
@@ -56,19 +61,30 @@ class GradFunction:
         self._last = plan.adjoint
         sens_arrays = self._sens_arrays(sens, plan.adjoint.n_sens, program)
         try:
-            grads = plan.adjoint.function(*[p._data for p in params],
-                                          *[a._data for a in inputs if isinstance(a, Tensor)], *sens_arrays)
+            results = plan.adjoint.function(*[p._data for p in params],
+                                            *[a._data for a in inputs if isinstance(a, Tensor)], *sens_arrays)
         except MsgradError:
             raise
         except Exception as error:          # numpy's, from a line of generated code
             raise located(error) from error
-        return self._structure(plan, grads, inputs, sens_arrays)
+        grads = results[:len(results) - len(leaves(program.output))] if self.value else results
+        seen = {id(s) for s in sens_arrays}        # arrays a gradient must not share
+        input_grads = tuple(_gradient(g, inputs[i], seen) for g, i in zip(grads, plan.inputs))
+        weight_grads = tuple(Tensor(np.zeros_like(w._data)) if k is None else _gradient(grads[k], w, seen)
+                             for w, k in zip(self.weights, plan.weights))
+        outputs = None
+        if self.value:
+            values = iter(wrap(v) for v in results[len(grads):])
+            outputs = map_leaves(program.output, lambda leaf: next(values))
+        return input_grads, weight_grads, outputs
 
     def _plan(self, program, params):
         """What a call of `program` with these Parameters needs, worked out once."""
-        wrt_inputs, wrt_params = self._wrt_inputs(program), self._wrt_params(params)
+        wrt_inputs, wrt_params = self.positions(program), self._wrt_params(params)
         index = {id(params[i]): len(wrt_inputs) + k for k, i in enumerate(wrt_params)}
-        adjoint = cache.adjoint_for(program, wrt_inputs, wrt_params, self.op.sens_param)
+        if self.aux and not (isinstance(program.output, (tuple, list)) and len(program.output) > 1):
+            raise GradValueError("When has_aux is True, origin fn requires more than one outputs.")
+        adjoint = cache.adjoint_for(program, wrt_inputs, wrt_params, self.sens_param, self.value, self.aux)
         return _Plan(program, tuple(map(id, params)), adjoint, wrt_inputs,
                      tuple(index.get(id(w)) for w in self.weights))
 
@@ -80,37 +96,24 @@ class GradFunction:
             count = code.co_argcount - len(self.function.__defaults__ or ()) - (self.instance is not None)
             program = cache.program_for(self.function, self.instance, (None,) * count)
             params = [cache.resolve(self.instance, ref.path) for ref in program.params]
-            self._last = cache.adjoint_for(program, self._wrt_inputs(program), self._wrt_params(params),
-                                           self.op.sens_param)
+            self._last = self._plan(program, params).adjoint
         return self._last.source
 
     # -- the pieces of a call ---------------------------------------------------------------------
     def _split_sens(self, args):
-        if not self.op.sens_param:
+        if not self.sens_param:
             return args, None
         if not args:
-            raise GradValueError("GradOperation(sens_param=True) needs the output's gradient (sens) as "
-                                 "the last argument, and none was given")
+            raise GradValueError("sens_param=True needs the output's gradient (sens) as the last "
+                                 "argument, and none was given")
         return args[:-1], args[-1]
-
-    def _wrt_inputs(self, program):
-        tensors = tuple(i for i, value in enumerate(program.inputs) if is_symbol(value))
-        if self.op.get_all:
-            return tensors
-        if self.op.get_by_list:
-            return ()
-        if not tensors:
-            raise GradTypeError(f"{program.qualname} has no Tensor input to differentiate",
-                                hint="Pass the input as a msgrad.Tensor, or ask for weights with "
-                                     "get_by_list=True.")
-        return tensors[:1]
 
     def _wrt_params(self, params):
         wanted = {id(w) for w in self.weights}
         return tuple(i for i, p in enumerate(params) if id(p) in wanted)
 
     def _sens_arrays(self, sens, count, program):
-        if not self.op.sens_param:
+        if not self.sens_param:
             return []
         given = leaves(sens) if isinstance(sens, (tuple, list)) else [sens]
         if len(given) != count:
@@ -123,16 +126,33 @@ class GradFunction:
                                     f"got {type(s).__name__}")
         return [s._data for s in given]
 
-    def _structure(self, plan, grads, inputs, sens_arrays):
-        seen = {id(s) for s in sens_arrays}        # arrays a gradient must not share
-        input_grads = tuple(_gradient(g, inputs[i], seen) for g, i in zip(grads, plan.inputs))
-        weight_grads = tuple(Tensor(np.zeros_like(w._data)) if k is None else _gradient(grads[k], w, seen)
-                             for w, k in zip(self.weights, plan.weights))
+
+class GradFunction(_Gradient):
+    """The gradient function `GradOperation(...)(net, weights)`; `source` is its generated adjoint."""
+
+    def __init__(self, op, fn, weights):
+        super().__init__(fn, *_weights(op, weights), op.sens_param)
+        self.op = op
+
+    def __call__(self, *args):
+        input_grads, weight_grads, _ = self.run(args)
         if self.single_weight:
             weight_grads = weight_grads[0]
         if self.op.get_by_list:
             return (input_grads, weight_grads) if self.op.get_all else weight_grads
         return input_grads if self.op.get_all else input_grads[0]
+
+    def positions(self, program):
+        tensors = tuple(i for i, value in enumerate(program.inputs) if is_symbol(value))
+        if self.op.get_all:
+            return tensors
+        if self.op.get_by_list:
+            return ()
+        if not tensors:
+            raise GradTypeError(f"{program.qualname} has no Tensor input to differentiate",
+                                hint="Pass the input as a msgrad.Tensor, or ask for weights with "
+                                     "get_by_list=True.")
+        return tensors[:1]
 
 
 @dataclass
@@ -196,3 +216,91 @@ def _gradient(g, like, seen):
         g = g.copy()
     seen.add(id(g))
     return wrap(g)
+
+
+def grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=False, sens_param=False):
+    """`ms.grad`: a function computing the gradients of `fn` with respect to the inputs at
+    `grad_position` (an int, a tuple of ints, or None) and to `weights`; with `has_aux`, `fn`
+    returns (output, *aux) and only output is differentiated; with `return_ids`, each gradient
+    comes paired with its position or its Parameter's name."""
+    return FunctionalGrad(fn, grad_position, weights, has_aux, return_ids, sens_param, value=False)
+
+
+def value_and_grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=False, sens_param=False):
+    """`ms.value_and_grad`: like `grad`, but the function returns (value of fn, gradients)."""
+    return FunctionalGrad(fn, grad_position, weights, has_aux, return_ids, sens_param, value=True)
+
+
+class FunctionalGrad(_Gradient):
+    """What `grad` and `value_and_grad` return."""
+
+    def __init__(self, fn, grad_position, weights, has_aux, return_ids, sens_param, value):
+        for flag, name in ((has_aux, "has_aux"), (return_ids, "return_ids"), (sens_param, "sens_param")):
+            if not isinstance(flag, bool):
+                raise GradTypeError(f"For '_Grad', the '{name}' should be bool, but got {type(flag).__name__}")
+        self.requested = _grad_positions(grad_position)
+        if self.requested is None and weights is None:
+            raise GradValueError("`grad_position` and `weight` can not be None at the same time.")
+        weights, single = ((), False) if weights is None else _weight_list(weights)
+        super().__init__(fn, weights, single, sens_param, value or has_aux, has_aux)   # aux needs values
+        self.returns_value = value
+        self.single_position = not isinstance(grad_position, tuple) or len(self.requested or ()) == 1
+        self.return_ids, self.has_weights = return_ids, self.weights != () or single
+
+    def positions(self, program):
+        for p in self.requested or ():
+            if p >= len(program.inputs):
+                raise GradRuntimeError(f"Position index {p} is exceed input size.")
+            if not is_symbol(program.inputs[p]):
+                raise GradTypeError(f"input {p} of {program.qualname} is the constant "
+                                    f"{program.inputs[p]!r}, which has no gradient",
+                                    hint="Pass it as a msgrad.Tensor, or leave it out of grad_position.")
+        return self.requested or ()
+
+    def __call__(self, *args):
+        input_grads, weight_grads, outputs = self.run(args)
+        grads = self._shape(input_grads, weight_grads)
+        if self.returns_value:
+            return outputs, grads
+        return (grads, tuple(outputs[1:])) if self.aux else grads
+
+    def _shape(self, input_grads, weight_grads):
+        if self.return_ids:
+            input_grads = tuple(zip(self.requested or (), input_grads))
+            weight_grads = tuple(zip((w.name for w in self.weights), weight_grads))
+        positions = input_grads[0] if self.single_position and input_grads else input_grads
+        weights = weight_grads[0] if self.single_weight else weight_grads
+        if self.requested is None:
+            return weights
+        return (positions, weights) if self.has_weights else positions
+
+
+def _grad_positions(grad_position):
+    """`grad_position` as a tuple of ints (or None), with MindSpore's errors."""
+    if grad_position is None:
+        return None
+    if isinstance(grad_position, int):
+        grad_position = (grad_position,)
+    elif not isinstance(grad_position, tuple):
+        raise GradTypeError("For 'F.grad', the 'grad_position' must be int or tuple.")
+    if not grad_position:
+        raise GradValueError("grad_position should not be empty when grad by position!")
+    for p in grad_position:
+        if not isinstance(p, int):
+            raise GradTypeError("For 'F.grad', the element in 'grad_position' must be int.")
+        if p < 0:
+            raise GradValueError("grad_position must be >= 0.")
+    if len(set(grad_position)) != len(grad_position):
+        raise GradValueError("There are duplicate positions in `grad_position`, please check it")
+    return tuple(int(p) for p in grad_position)
+
+
+def _weight_list(weights):
+    """(weights as a tuple, whether one bare Parameter was given), for `grad`."""
+    if isinstance(weights, Parameter):
+        return (weights,), True
+    if isinstance(weights, (tuple, list)) and all(isinstance(w, Parameter) for w in weights):
+        return tuple(weights), False
+    raise GradTypeError(f"The weights you provided must be Parameters: one Parameter, or a list or "
+                        f"tuple of them (a ParameterTuple), but got {type(weights).__name__}",
+                        hint="Wrap Tensors you want gradients of in msgrad.Parameter.")

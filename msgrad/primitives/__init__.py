@@ -17,6 +17,6 @@ from .nn import (relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax,
                  dropout_mask, dropout, conv2d, bias_add, max_pool2d, max_pool2d_indices, avg_pool2d,
                  standardize, batch_norm_train, batch_norm_eval, cross_entropy,
                  sparse_softmax_cross_entropy_grad)
-from .control import stop_gradient, identity, length, shape_of
+from .control import stop_gradient, identity, length, shape_of, ndim_of, size_of, dtype_of
 from .indexing import getitem, index
 from . import numpy_names  # noqa: F401  (registers np.sum, np.mean, ... as entry points)

@@ -1,6 +1,7 @@
 """Operations that steer differentiation and control flow themselves."""
 import numpy as np
 
+from .. import dtype as mstype
 from .core import Domain, adjoint, d, primitive
 
 
@@ -30,3 +31,21 @@ def length(x):
 def shape_of(x):
     """`x.shape`, known when the code runs."""
     return np.shape(x)
+
+
+@primitive(differentiable=False)
+def ndim_of(x):
+    """`x.ndim`."""
+    return np.ndim(x)
+
+
+@primitive(differentiable=False)
+def size_of(x):
+    """`x.size`."""
+    return np.size(x)
+
+
+@primitive(differentiable=False)
+def dtype_of(x):
+    """`x.dtype`, as MindSpore's dtype object."""
+    return mstype.from_numpy(np.result_type(x))
