@@ -31,22 +31,25 @@ def program_for(fn, instance, kinds):
     return program
 
 
-def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False, make=None):
+def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False):
     """The compiled Adjoint of `program` for this choice of gradients, generated on first use."""
-    key = (wrt_inputs, wrt_params, sens_param, value, aux)
-    adjoint = program.adjoints.get(key)
-    if adjoint is None:
-        with _lock:
-            adjoint = program.adjoints.get(key)
-            if adjoint is None:
-                adjoint = program.adjoints[key] = (make or (
-                    lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param, value, aux)))()
-    return adjoint
+    return _once(program, (wrt_inputs, wrt_params, sens_param, value, aux),
+                 lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param, value, aux))
 
 
 def pair_for(program):
     """The forward and backward functions of a callee `program`, generated on first use."""
-    return adjoint_for(program, "pair", None, None, make=lambda: pair_of(program))
+    return _once(program, "pair", lambda: pair_of(program))
+
+
+def _once(program, key, make):
+    found = program.adjoints.get(key)
+    if found is None:
+        with _lock:
+            found = program.adjoints.get(key)
+            if found is None:
+                found = program.adjoints[key] = make()
+    return found
 
 
 def resolve(instance, path):

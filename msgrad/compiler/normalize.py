@@ -350,8 +350,9 @@ class _Normalizer(ProgramBuilder):
             carried[name] = self.names.claim(_BASE_NAMES.get(name, name))
             self.current.append(Op(carried[name], P.identity, (self.env[name],), {}, stmt))
             self.env[name] = Symbol(carried[name])
-        index = self.names.claim(stmt.target.id if kind == "range" and isinstance(stmt.target, ast.Name)
-                                 else "i") if kind == "range" else None
+        index = None
+        if kind == "range":
+            index = self.names.claim(stmt.target.id if isinstance(stmt.target, ast.Name) else "i")
 
         def body():
             self.env.update({EXIT: False, STOP: False})
