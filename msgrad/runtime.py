@@ -63,6 +63,15 @@ def check_sens(sens, out, index=None):
             hint="Pass a sens of the output's shape (for a tuple output, a tuple with one per element).")
 
 
+def scatter_add(target, key, g):
+    """`target[key] += g` in place, each repeated index adding its share (the in-place form of
+    `target + unindex(g, target, key)`)."""
+    if any(isinstance(k, np.ndarray) for k in (key if isinstance(key, tuple) else (key,))):
+        np.add.at(target, key, g)
+    else:
+        target[key] += g
+
+
 def unindex(g, x, key):
     """The gradient of `x[key]`: `g` placed where the elements came from, zeros elsewhere."""
     grad = np.zeros(np.shape(x), dtype=np.result_type(g, x))

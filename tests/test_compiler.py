@@ -267,3 +267,23 @@ class Net(nn.Cell):
     assert "ValueError while computing a gradient" in str(error)
     assert f'File "{module.__file__}", line 10' in str(error) and "return z @ y" in str(error)
     assert "It happened in generated code: t2 = z @ y" in str(error)
+
+
+def test_loop_gradients_of_parameters_accumulate_in_place_and_integer_inputs_do_not():
+    module = load_module('''
+class Net(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(np.array([0.5, 0.25]), name='w')
+
+    def construct(self, x, n):
+        h = x * 1.0
+        for i in range(3):
+            h = ops.sin(h * self.w) + n
+        return h
+''')
+    net = module.Net()
+    grad_fn = ops.GradOperation(get_all=True, get_by_list=True)(net, net.w)
+    (dx, dn), dw = grad_fn(ms.Tensor([1.0, 2.0]), ms.Tensor([1, 2], ms.int32))
+    assert "dw += " in grad_fn.source and "dn = dn + " in grad_fn.source
+    assert dn.dtype == ms.int32

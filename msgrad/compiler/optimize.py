@@ -5,6 +5,10 @@
 - `propagate_copies`: `dt1 = df` then uses of `dt1` read `df` instead.
 - `eliminate_dead_code`: statements whose results nothing reads are dropped, so a gradient
   nobody asked for, and forward values the backward sweep does not read, are never computed.
+- `accumulate_in_place`: a Parameter's gradient that starts as fresh zeros and is only ever
+  added to (in a loop) is added to in place, `dw += e` (or `scatter_add(dw, t, g)` for a row),
+  instead of building a new array for every contribution. (Parameters only: an input may be an
+  integer Tensor, whose zeros could not take a float in place.)
 - `save_loop_values`: each loop iteration saves, on a stack, exactly the values of that
   iteration its backward sweep reads, and the backward sweep takes them back (no copies:
   generated code never mutates an array).
@@ -23,6 +27,7 @@ def optimize(module, program):
     fn = module.body[-1]
     body = drop_needless_unbroadcast(fn.body, same_shapes(program))
     body, _ = eliminate_dead_code(propagate_copies(body), set())
+    body = accumulate_in_place(body, {p.var for p in program.params})
     fn.body = drop_empty_comments(save_loop_values(body, module.names))
     return module
 
@@ -127,6 +132,79 @@ def _loop_liveness(loop, live):
     new = copy.copy(loop)
     new.body = body
     return new, live_out | header
+
+
+# -- accumulation in place --------------------------------------------------------------------
+def accumulate_in_place(body, params):
+    """Rewrite `d = d + e` as `d += e` (and `d = d + unindex(g, x, key)` as
+    `scatter_add(d, key, g)`) for each gradient `d` that is safe to mutate: every assignment
+    to it makes fresh zeros or ones or adds to it, and nothing but those additions and the
+    final return reads it, so no other name can share its array."""
+    statements = [s for s in _walk_statements(body)]
+    owned = {}
+    for stmt in statements:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
+            name = stmt.targets[0].id
+            owned[name] = owned.get(name, True) and (_fresh(stmt.value, params) or _accumulates(stmt, name))
+    safe = {name for name, ok in owned.items() if ok and any(
+        _accumulates(s, name) for s in statements if isinstance(s, ast.Assign))}
+    for stmt in statements:
+        if isinstance(stmt, ast.Return):
+            continue
+        reads = _reads(_header(stmt))
+        own = stmt.targets[0].id if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) else None
+        safe -= reads - ({own} if own in safe and _accumulates(stmt, own) else set())
+    return _rewrite_accumulations(body, safe) if safe else body
+
+
+def _rewrite_accumulations(block, safe):
+    out = []
+    for stmt in block:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and \
+                stmt.targets[0].id in safe and _accumulates(stmt, stmt.targets[0].id):
+            target, added = stmt.targets[0].id, stmt.value.right
+            if isinstance(added, ast.Call) and isinstance(added.func, ast.Name) and added.func.id == "unindex":
+                g, _, key = added.args
+                stmt = ast.Expr(ast.Call(ast.Name("scatter_add", ast.Load()), [ast.Name(target, ast.Load()), key, g], []))
+            else:
+                stmt = ast.AugAssign(ast.Name(target, ast.Store()), ast.Add(), added)
+        else:
+            for field in ("body", "orelse"):
+                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, Comment):
+                    setattr(stmt, field, _rewrite_accumulations(getattr(stmt, field), safe))
+        out.append(stmt)
+    return out
+
+
+def _header(stmt):
+    """What a statement itself reads: a compound statement's test or iterable, not its body."""
+    if isinstance(stmt, (ast.If, ast.While)):
+        return stmt.test
+    if isinstance(stmt, ast.For):
+        return stmt.iter
+    return getattr(stmt, "value", stmt)
+
+
+def _fresh(value, params):
+    """`np.zeros_like(p)` or `np.ones_like(p)` for a Parameter p."""
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+        value.func.attr in ("zeros_like", "ones_like") and isinstance(value.args[0], ast.Name) and \
+        value.args[0].id in params
+
+
+def _accumulates(stmt, name):
+    value = stmt.value
+    return isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add) and \
+        isinstance(value.left, ast.Name) and value.left.id == name and name not in _reads(value.right)
+
+
+def _walk_statements(block):
+    for stmt in block:
+        yield stmt
+        for field in ("body", "orelse"):
+            nested = getattr(stmt, field, None)
+            if isinstance(nested, list) and not isinstance(stmt, Comment):
+                yield from _walk_statements(nested)
 
 
 # -- loops: what each iteration saves ----------------------------------------------------------

@@ -35,9 +35,9 @@ def Recurrent_construct_adjoint(w, u, xs, h):
         dt6 = dh_2 * (1 - h_2 * h_2)
         dt3 = unbroadcast(dt6, t3)
         dt5 = unbroadcast(dt6, t5)
-        du = du + matmul_grad_x(dt5, u, t4)
+        du += matmul_grad_x(dt5, u, t4)
         dt4 = matmul_grad_y(dt5, u, t4)
         dxs = dxs + unindex(dt4, xs, t)
-        dw = dw + matmul_grad_x(dt3, w, h_1)
+        dw += matmul_grad_x(dt3, w, h_1)
         dh_1 = matmul_grad_y(dt3, w, h_1)
     return dxs, dh_1, dw, du
