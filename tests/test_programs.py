@@ -65,3 +65,17 @@ def test_powers_and_extrema(shape, data):
     y = np.where(np.abs(z - y) < 1e-3, y + 0.01, y)          # keep away from ties
     y = np.where(np.abs(z + y) < 1e-3, y + 0.01, y)
     check_gradients(MODULE.Powers(), [x, y])
+
+
+INDEXING = load_module('''
+class Net(nn.Cell):
+    def construct(self, x, idx):
+        mask = x > 0.3
+        return x[mask].sum() * 2.0 + x[idx] * 3.0 + x[1:][::-1][0] + x[..., None][:, 0][idx]
+''')
+
+
+@given(x=hnp.arrays(np.float64, (5,), elements=st.floats(-1, 1).filter(lambda v: abs(v - 0.3) > 1e-3)),
+       idx=hnp.arrays(np.int64, (3,), elements=st.integers(0, 4)))
+def test_boolean_masks_and_integer_arrays_with_repeats(x, idx):
+    check_gradients(INDEXING.Net(), [x, idx])
