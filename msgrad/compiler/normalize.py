@@ -3,7 +3,8 @@
 Names are resolved as Python would (arguments and assigned names are local; `self.w` and
 module names are looked up in capture), operators and calls are mapped to the primitive table
 through its entry points, constants are folded, and a reassigned name gets a fresh version so
-that every value the backward sweep reads is still there."""
+that every value the backward sweep reads is still there. Control flow keeps its shape (`If`
+and `Loop` steps, see ir.py); calls of user code become `Call` steps to programs of their own."""
 import ast
 import builtins
 import inspect
@@ -28,12 +29,13 @@ _FOLD = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
          ast.Div: operator.truediv, ast.Pow: operator.pow, ast.MatMult: operator.matmul,
          ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.BitAnd: operator.and_,
          ast.BitOr: operator.or_}
-# Builtins that user code may apply to constants; they run while the code is generated.
+# Builtins that user code may apply to constants (or to tuples of values: they only rearrange
+# them); they run while the code is generated.
 _CONSTANT_BUILTINS = {builtins.len, builtins.float, builtins.int, builtins.bool, builtins.abs,
                       builtins.min, builtins.max, builtins.tuple, builtins.list, builtins.range,
-                      builtins.round}
+                      builtins.round, builtins.zip, builtins.enumerate, builtins.reversed,
+                      builtins.sorted, builtins.slice}
 _CONSTANT_TYPES = (int, float, bool, str, type(None), complex)
-_CONSTANT_BUILTINS |= {builtins.zip, builtins.enumerate, builtins.reversed, builtins.sorted, builtins.slice}
 _COMPARISONS = {ast.Lt: "less", ast.LtE: "less_equal", ast.Gt: "greater", ast.GtE: "greater_equal",
                 ast.Eq: "equal", ast.NotEq: "not_equal"}
 _FOLD_COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
