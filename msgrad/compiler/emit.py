@@ -21,7 +21,7 @@ from .. import context, runtime
 from ..errors import GradRuntimeError, GradTypeError, GradValueError, SourceLocation
 from .ir import Op, leaves, walk
 from .optimize import assigned_names, definitely_assigned, exposed_reads
-from .reverse import Comment
+from .reverse import Comment, function_def
 
 # Binding power of each operator: a child binding more loosely than its parent gets parentheses.
 _PRECEDENCE = {ast.BitOr: 7, ast.BitXor: 8, ast.BitAnd: 9, ast.LShift: 10, ast.RShift: 10,
@@ -185,21 +185,14 @@ def emit_pair(module, program):
     unpack = [ast.Assign([ast.Tuple([ast.Name(n, ast.Store()) for n in residuals], ast.Store())],
                          ast.Name(carrier, ast.Load()))] if residuals else []
     pair = [
-        _function(f"{name}_forward", primal_args, forward + [ast.Return(ast.Tuple(outputs + [saved], ast.Load()))]),
-        _function(f"{name}_backward", [carrier] + sens_args,
+        function_def(f"{name}_forward", primal_args, forward + [ast.Return(ast.Tuple(outputs + [saved], ast.Load()))]),
+        function_def(f"{name}_backward", [carrier] + sens_args,
                   unpack + backward + [ast.Return(grads[0] if len(grads) == 1 else ast.Tuple(grads, ast.Load()))])]
     header = Comment(module.body[0].text.replace("msgrad adjoint", "msgrad forward and backward")
                      .split(", wrt:")[0])
     module = ast.fix_missing_locations(ast.Module(body=[header, *pair], type_ignores=[]))
     namespace, text = _compile(module, program, "pair")
     return namespace[f"{name}_forward"], namespace[f"{name}_backward"], text
-
-
-def _function(name, args, body):
-    arguments = ast.arguments(posonlyargs=[], args=[ast.arg(a) for a in args], vararg=None,
-                              kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
-    return ast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
-                           type_params=[])
 
 
 def _compile(module, program, kind):

@@ -43,17 +43,14 @@ class _Reverser:
         program = self.program
         args = [p.var for p in program.params] + [i.name for i in program.inputs if is_symbol(i)]
         forward = self.forward_block(program.body)
-        seed, sens_args = self.seed(sens_param)
-        if pair:
-            seed = [s for s in seed if not (isinstance(s, ast.Expr) and s.value.func.id == "check_sens")]
+        seed, sens_args = self.seed(sens_param, checked=not pair)
         backward = self.adjoint_block(program.body)
         grads = [self.gradient(v) for v in [i.name for i in wrt_inputs] + [p.var for p in wrt_params]]
         grads += [_atom(leaf) for leaf in leaves(program.output)] if value else []
         body = forward + [Comment("backward")] + seed + backward + [
             ast.Return(ast.Tuple([*grads], ast.Load()))]
         name = program.qualname.replace(".", "_").replace("<", "").replace(">", "") + "_adjoint"
-        fn = ast.FunctionDef(name=name, args=_arguments(args + sens_args), body=body,
-                             decorator_list=[], returns=None, type_params=[])
+        fn = function_def(name, args + sens_args, body)
         wrt = [i.name for i in wrt_inputs] + ["self." + ".".join(p.path) for p in wrt_params]
         src = program.source
         header = Comment(f"msgrad adjoint of {program.qualname} ({os.path.basename(src.filename)}:"
@@ -245,9 +242,9 @@ class _Reverser:
         self.assigned.add(name)
         return _assign(self.adjoint(name), _call("np.zeros_like", ast.Name(name, ast.Load())))
 
-    def seed(self, sens_param):
+    def seed(self, sens_param, checked=True):
         """The output's gradient: ones, or the caller's sens (one argument per output leaf,
-        each checked against its leaf before anything reads it)."""
+        each `checked` against its leaf before anything reads it)."""
         checks, stmts, sens_args = [], [], []
         outputs = leaves(self.differentiated)
         for i, leaf in enumerate(outputs):
@@ -265,7 +262,8 @@ class _Reverser:
                     stmts.append(self.contribute(leaf.name, ast.Name(arg, ast.Load())))
             sens_args.append(arg)
             index = [ast.Constant(i)] if len(outputs) > 1 else []
-            checks.append(ast.Expr(_call("check_sens", ast.Name(arg, ast.Load()), _atom(leaf), *index)))
+            if checked:
+                checks.append(ast.Expr(_call("check_sens", ast.Name(arg, ast.Load()), _atom(leaf), *index)))
         return checks + stmts, sens_args
 
     def gradient(self, name):
@@ -489,6 +487,9 @@ def _call(dotted, *args):
     return ast.Call(func, list(args), [])
 
 
-def _arguments(names):
-    return ast.arguments(posonlyargs=[], args=[ast.arg(n) for n in names], vararg=None,
-                         kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+def function_def(name, args, body):
+    """`def name(*args): body` as a syntax tree."""
+    arguments = ast.arguments(posonlyargs=[], args=[ast.arg(a) for a in args], vararg=None,
+                              kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+    return ast.FunctionDef(name=name, args=arguments, body=body, decorator_list=[], returns=None,
+                           type_params=[])
