@@ -417,3 +417,21 @@ def softmax_grad(g, x, axis):
     """The gradient of softmax(x, axis), for the output gradient g."""
     s = np.exp(log_probabilities(x, axis))
     return s * (g - np.sum(g * s, axis, keepdims=True))
+
+
+def undiagonal(g, x, offset, axis1, axis2):
+    """The gradient of np.diagonal(x, offset, axis1, axis2): g on that diagonal, zeros elsewhere."""
+    out = np.zeros(np.shape(x), np.result_type(g))
+    moved = np.moveaxis(out, (axis1, axis2), (-2, -1))
+    i = np.arange(np.shape(g)[-1])
+    moved[..., i + max(-offset, 0), i + max(offset, 0)] = g
+    return out
+
+
+def unrepeat(g, x, repeats, axis):
+    """The gradient of np.repeat(x, repeats, axis) for an int `repeats`: each run of copies summed."""
+    if axis is None:
+        return np.reshape(np.sum(np.reshape(g, (-1, repeats)), 1), np.shape(x))
+    axis = axis % np.ndim(g)
+    shape = np.shape(g)
+    return np.sum(np.reshape(g, shape[:axis] + (shape[axis] // repeats, repeats) + shape[axis + 1:]), axis + 1)

@@ -312,3 +312,90 @@ def shape(input_x):
 def rank(input_x):
     """`ops.rank(x)`: the number of axes."""
     return P.ndim_of(input_x)
+
+
+# -- more math and movements (MindSpore 2.10 names and signatures) ----------------------------------
+
+
+@reaches
+def xlogy(input, other):
+    return P.xlogy(input, other)
+
+
+@reaches
+def hypot(input, other):
+    return P.hypot(input, other)
+
+
+@reaches
+def logaddexp(input, other):
+    return P.logaddexp(input, other)
+
+
+@reaches
+def lerp(input, end, weight):
+    return P.lerp(input, end, weight)
+
+
+@reaches
+def addcmul(input, tensor1, tensor2, value=1):
+    return P.addcmul(input, tensor1, tensor2, value=value)
+
+
+@reaches
+def addcdiv(input, tensor1, tensor2, value=1):
+    return P.addcdiv(input, tensor1, tensor2, value=value)
+
+
+@reaches
+def sinc(input):
+    return P.sinc(input)
+
+
+@reaches
+def deg2rad(x):
+    return P.deg2rad(x)
+
+
+@reaches
+def rad2deg(x):
+    return P.rad2deg(x)
+
+
+@reaches
+def flip(input, dims):
+    return P.flip(input, dims=(dims,) if isinstance(dims, int) else tuple(dims))
+
+
+@reaches
+def roll(input, shifts, dims=None):
+    shifts = shifts if isinstance(shifts, int) else tuple(shifts)
+    dims = dims if dims is None or isinstance(dims, int) else tuple(dims)
+    return P.roll(input, shifts=shifts, axis=dims)
+
+
+@reaches
+def tril(input, diagonal=0):
+    return P.tril(input, k=diagonal)
+
+
+@reaches
+def triu(input, diagonal=0):
+    return P.triu(input, k=diagonal)
+
+
+@reaches
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    return P.diagonal(input, offset=offset, axis1=dim1, axis2=dim2)
+
+
+@reaches
+def trace(input):
+    return P.trace(input)
+
+
+@reaches
+def repeat_interleave(input, repeats, axis=None):
+    if not isinstance(repeats, int):
+        raise TypeError("msgrad's repeat_interleave takes an int 'repeats'")
+    return P.repeat_interleave(input, repeats=repeats, axis=axis)

@@ -383,3 +383,73 @@ def _reduce(loss, reduction):
     if reduction == "mean":
         return P.reduce_mean(loss)
     return P.reduce_sum(loss) if reduction == "sum" else loss
+
+
+# -- more activations (MindSpore 2.10 names and signatures) -----------------------------------------
+
+
+@reaches
+def silu(input):
+    return N.silu(input)
+
+
+@reaches
+def mish(x):
+    return N.mish(x)
+
+
+@reaches
+def selu(input_x):
+    return N.selu(input_x)
+
+
+@reaches
+def celu(x, alpha=1.0):
+    _check_type("celu", "alpha", alpha, (int, float))
+    if alpha == 0:
+        raise ValueError("For 'celu', the 'alpha' can not be equal to zero.")
+    return N.celu(x, alpha=float(alpha))
+
+
+@reaches
+def hardtanh(input, min_val=-1.0, max_val=1.0):
+    return N.hardtanh(input, min_val=min_val, max_val=max_val)
+
+
+@reaches
+def hardsigmoid(input):
+    return N.hardsigmoid(input)
+
+
+@reaches
+def hardswish(input):
+    return N.hardswish(input)
+
+
+@reaches
+def softsign(x):
+    return N.softsign(x)
+
+
+@reaches
+def logsigmoid(x):
+    return N.logsigmoid(x)
+
+
+@reaches
+def tanhshrink(input):
+    return N.tanhshrink(input)
+
+
+@reaches
+def softshrink(input, lambd=0.5):
+    _check_type("softshrink", "lambd", lambd, (int, float))
+    if lambd < 0:
+        raise ValueError(f"For 'softshrink', the 'lambd' must be no less than 0, but got {lambd}.")
+    return N.softshrink(input, lambd=float(lambd))
+
+
+@reaches
+def hardshrink(input, lambd=0.5):
+    _check_type("hardshrink", "lambd", lambd, (int, float))
+    return N.hardshrink(input, lambd=float(lambd))

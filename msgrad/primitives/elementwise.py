@@ -476,3 +476,114 @@ reaches(sign, np.sign)
 reaches(floor, np.floor)
 reaches(ceil, np.ceil)
 reaches(floor_divide, np.floor_divide)
+
+
+# -- more math (MindSpore 2.10) ---------------------------------------------------------------------
+
+
+@primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (0.5, 2))))
+def xlogy(x, y):
+    """x log(y): 0 where x is 0 and y > 0 (its x-gradient there log(y)), nan at (0, 0), as MindSpore."""
+    return x * np.log(y)
+
+
+@adjoint(xlogy)
+def _(z, x, y):
+    d[x] = unbroadcast(d[z] * np.log(y), x)
+    d[y] = unbroadcast(d[z] * x / y, y)
+
+
+@primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (0.5, 2))))
+def hypot(x, y):
+    return np.hypot(x, y)
+
+
+@adjoint(hypot)
+def _(z, x, y):
+    d[x] = unbroadcast(d[z] * x / z, x)
+    d[y] = unbroadcast(d[z] * y / z, y)
+
+
+@primitive(elementwise=True, domain=Domain())
+def logaddexp(x, y):
+    return np.logaddexp(x, y)
+
+
+@adjoint(logaddexp)
+def _(z, x, y):
+    d[x] = unbroadcast(d[z] * np.exp(x - z), x)
+    d[y] = unbroadcast(d[z] * np.exp(y - z), y)
+
+
+@primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (-2, 2), (0, 1))))
+def lerp(start, end, weight):
+    return start + weight * (end - start)
+
+
+@adjoint(lerp)
+def _(z, start, end, weight):
+    d[start] = unbroadcast(d[z] * (1 - weight), start)
+    d[end] = unbroadcast(d[z] * weight, end)
+    d[weight] = unbroadcast(d[z] * (end - start), weight)
+
+
+@primitive(elementwise=True, domain=Domain(static=({}, {"value": 0.5})))
+def addcmul(x, t1, t2, *, value=1):
+    return x + value * t1 * t2
+
+
+@adjoint(addcmul)
+def _(z, x, t1, t2, *, value):
+    d[x] = unbroadcast(d[z], x)
+    d[t1] = unbroadcast(d[z] * value * t2, t1)
+    d[t2] = unbroadcast(d[z] * value * t1, t2)
+
+
+@primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (-2, 2), (0.5, 2)), static=({}, {"value": -2})))
+def addcdiv(x, t1, t2, *, value=1):
+    return x + value * t1 / t2
+
+
+@adjoint(addcdiv)
+def _(z, x, t1, t2, *, value):
+    d[x] = unbroadcast(d[z], x)
+    d[t1] = unbroadcast(d[z] * value / t2, t1)
+    d[t2] = unbroadcast(-d[z] * value * t1 / (t2 * t2), t2)
+
+
+@primitive(elementwise=True, domain=Domain(away_from=(0.0,)))   # its gradient cancels near 0
+def sinc(x):
+    """sin(pi x) / (pi x), 1 at 0 (numpy's and MindSpore's normalized sinc)."""
+    return np.sinc(x)
+
+
+@adjoint(sinc)
+def _(z, x):
+    d[x] = d[z] * np.where(x == 0, 0, (np.cos(np.pi * x) - z) / np.where(x == 0, 1, x))
+
+
+@primitive(elementwise=True, domain=Domain())
+def deg2rad(x):
+    return x * (np.pi / 180)
+
+
+@adjoint(deg2rad)
+def _(z, x):
+    d[x] = d[z] * (np.pi / 180)
+
+
+@primitive(elementwise=True, domain=Domain())
+def rad2deg(x):
+    return x * (180 / np.pi)
+
+
+@adjoint(rad2deg)
+def _(z, x):
+    d[x] = d[z] * (180 / np.pi)
+
+
+reaches(hypot, np.hypot)
+reaches(logaddexp, np.logaddexp)
+reaches(sinc, np.sinc)
+reaches(deg2rad, np.deg2rad, np.radians)
+reaches(rad2deg, np.rad2deg, np.degrees)

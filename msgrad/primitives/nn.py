@@ -308,3 +308,131 @@ def sparse_softmax_cross_entropy_grad(logits, labels):
 @adjoint(sparse_softmax_cross_entropy_grad)
 def _(z, logits, labels):
     d[logits] = softmax_grad(d[z] / len(logits), logits, -1)
+
+
+# -- more activations (MindSpore 2.10; gradients at the kinks as MindSpore computes them) ----------
+
+
+@primitive(elementwise=True, domain=Domain(low=-4.0, high=4.0))
+def silu(x):
+    return x * np.exp(-np.logaddexp(0, -x))
+
+
+@adjoint(silu)
+def _(z, x):
+    d[x] = d[z] * np.exp(-np.logaddexp(0, -x)) * (1 + x * np.exp(-np.logaddexp(0, x)))
+
+
+@primitive(elementwise=True, domain=Domain(low=-4.0, high=4.0))
+def mish(x):
+    return x * np.tanh(np.logaddexp(0, x))
+
+
+@adjoint(mish)
+def _(z, x):
+    d[x] = d[z] * (np.tanh(np.logaddexp(0, x))
+                   + x * (1 - np.tanh(np.logaddexp(0, x)) ** 2) * np.exp(-np.logaddexp(0, -x)))
+
+
+@primitive(elementwise=True, domain=Domain(away_from=(0.0,)))
+def selu(x):
+    return 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * np.expm1(np.minimum(x, 0)))
+
+
+@adjoint(selu)
+def _(z, x):
+    # the slope of the right branch (scale) at 0, as MindSpore
+    d[x] = d[z] * np.where(x >= 0, 1.0507009873554805, 1.7580993408473766 * np.exp(np.minimum(x, 0)))
+
+
+@primitive(elementwise=True, domain=Domain(static=({}, {"alpha": 0.5}, {"alpha": 2.0})))
+def celu(x, *, alpha=1.0):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0) / alpha))
+
+
+@adjoint(celu)
+def _(z, x, *, alpha):
+    d[x] = d[z] * np.where(x > 0, 1, np.exp(np.minimum(x, 0) / alpha))
+
+
+@primitive(elementwise=True, domain=Domain(low=-3.0, high=3.0, away_from=(-1.0, 1.0, -0.5, 1.5),
+                                           static=({}, {"min_val": -0.5, "max_val": 1.5})))
+def hardtanh(x, *, min_val=-1.0, max_val=1.0):
+    return np.clip(x, min_val, max_val)
+
+
+@adjoint(hardtanh)
+def _(z, x, *, min_val, max_val):
+    # 1/2 at either bound, as MindSpore
+    d[x] = d[z] * ((x > min_val) * (x < max_val) + 0.5 * (x == min_val) + 0.5 * (x == max_val))
+
+
+@primitive(elementwise=True, domain=Domain(low=-4.0, high=4.0, away_from=(-3.0, 3.0)))
+def hardsigmoid(x):
+    return np.clip(x / 6 + 0.5, 0, 1)
+
+
+@adjoint(hardsigmoid)
+def _(z, x):
+    d[x] = d[z] * (x > -3) * (x < 3) / 6          # 0 at -3 and 3, as MindSpore
+
+
+@primitive(elementwise=True, domain=Domain(low=-4.0, high=4.0, away_from=(-3.0, 3.0)))
+def hardswish(x):
+    return x * np.clip(x / 6 + 0.5, 0, 1)
+
+
+@adjoint(hardswish)
+def _(z, x):
+    # the middle piece's slope x / 3 + 1/2 at -3 and 3 (-1/2 and 3/2), as MindSpore
+    d[x] = d[z] * np.where(x < -3, 0, np.where(x > 3, 1, x / 3 + 0.5))
+
+
+@primitive(elementwise=True, domain=Domain())
+def softsign(x):
+    return x / (1 + np.abs(x))
+
+
+@adjoint(softsign)
+def _(z, x):
+    d[x] = d[z] / (1 + np.abs(x)) ** 2
+
+
+@primitive(elementwise=True, domain=Domain(low=-4.0, high=4.0))
+def logsigmoid(x):
+    return -np.logaddexp(0, -x)
+
+
+@adjoint(logsigmoid)
+def _(z, x):
+    d[x] = d[z] * np.exp(-np.logaddexp(0, x))
+
+
+@primitive(elementwise=True, domain=Domain())
+def tanhshrink(x):
+    return x - np.tanh(x)
+
+
+@adjoint(tanhshrink)
+def _(z, x):
+    d[x] = d[z] * np.tanh(x) ** 2
+
+
+@primitive(elementwise=True, domain=Domain(away_from=(-0.5, 0.5, -1.0, 1.0), static=({}, {"lambd": 1.0})))
+def softshrink(x, *, lambd=0.5):
+    return np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0 * x))
+
+
+@adjoint(softshrink)
+def _(z, x, *, lambd):
+    d[x] = d[z] * (np.abs(x) > lambd)                # 0 at -lambd and lambd, as MindSpore
+
+
+@primitive(elementwise=True, domain=Domain(away_from=(-0.5, 0.5, -1.0, 1.0), static=({}, {"lambd": 1.0})))
+def hardshrink(x, *, lambd=0.5):
+    return np.where(np.abs(x) > lambd, x, 0 * x)
+
+
+@adjoint(hardshrink)
+def _(z, x, *, lambd):
+    d[x] = d[z] * (np.abs(x) > lambd)                # 0 at -lambd and lambd, as MindSpore

@@ -3,7 +3,7 @@ dropped axes, joining, splitting, repeating and gathering."""
 import numpy as np
 
 from .core import Domain, adjoint, d, primitive, static
-from ..runtime import unbroadcast, unsplit, untake, untake_along_axis, untile
+from ..runtime import undiagonal, unbroadcast, unrepeat, unsplit, untake, untake_along_axis, untile
 
 
 @primitive(domain=Domain(cases=((((2, 3),), {"shape": (3, 2)}), (((2, 3),), {"shape": (-1,)}),
@@ -174,3 +174,90 @@ def split(x, sections, axis=0):
     count = sections if isinstance(sections, int) else len(sections) + 1
     sections = sections if isinstance(sections, int) else tuple(sections)
     return tuple(split_piece(x, sections=sections, index=i, axis=axis) for i in range(count))
+
+
+# -- more movements (MindSpore 2.10) ----------------------------------------------------------------
+
+
+@primitive(domain=Domain(cases=((((2, 3),), {"dims": (0,)}), (((2, 3, 2),), {"dims": (0, 2)}),
+                                (((2, 3),), {"dims": (-1,)}))))
+def flip(x, *, dims):
+    return np.flip(x, dims)
+
+
+@adjoint(flip)
+def _(z, x, *, dims):
+    d[x] = np.flip(d[z], dims)
+
+
+@primitive(domain=Domain(cases=((((2, 3),), {"shifts": 1}), (((2, 3),), {"shifts": (1, -2), "axis": (0, 1)}),
+                                (((2, 3, 2),), {"shifts": 2, "axis": 1}))))
+def roll(x, *, shifts, axis=None):
+    return np.roll(x, shifts, axis)
+
+
+@adjoint(roll)
+def _(z, x, *, shifts, axis):
+    d[x] = np.roll(d[z], negated(shifts), axis)
+
+
+@static
+def negated(shifts):
+    """The shifts that undo `np.roll(x, shifts)`."""
+    return -shifts if isinstance(shifts, int) else tuple(-s for s in shifts)
+
+
+@primitive(domain=Domain(cases=((((3, 3),), {}), (((2, 3, 4),), {"k": 1}), (((3, 2),), {"k": -1}))))
+def tril(x, *, k=0):
+    return np.tril(x, k)
+
+
+@adjoint(tril)
+def _(z, x, *, k):
+    d[x] = np.tril(d[z], k)
+
+
+@primitive(domain=Domain(cases=((((3, 3),), {}), (((2, 3, 4),), {"k": 1}), (((3, 2),), {"k": -1}))))
+def triu(x, *, k=0):
+    return np.triu(x, k)
+
+
+@adjoint(triu)
+def _(z, x, *, k):
+    d[x] = np.triu(d[z], k)
+
+
+@primitive(domain=Domain(cases=((((3, 3),), {}), (((2, 3),), {"offset": 1}), (((3, 2),), {"offset": -1}),
+                                (((2, 3, 2),), {"axis1": 1, "axis2": 2}),
+                                (((2, 3, 4),), {"offset": -1, "axis1": 2, "axis2": 0}))))
+def diagonal(x, *, offset=0, axis1=0, axis2=1):
+    """The diagonal of each (axis1, axis2) plane, along a last axis (np.diagonal, ops.diagonal)."""
+    return np.diagonal(x, offset, axis1, axis2).copy()
+
+
+@adjoint(diagonal)
+def _(z, x, *, offset, axis1, axis2):
+    d[x] = undiagonal(d[z], x, offset, axis1, axis2)
+
+
+@primitive(domain=Domain(cases=((((3, 3),), {}), (((2, 4),), {}), (((3, 1),), {}))))
+def trace(x):
+    """The sum of the main diagonal of a matrix."""
+    return np.trace(x)
+
+
+@adjoint(trace)
+def _(z, x):
+    d[x] = d[z] * np.eye(*np.shape(x))
+
+
+@primitive(domain=Domain(cases=((((2, 3),), {"repeats": 2}), (((2, 3),), {"repeats": 3, "axis": 1}),
+                                (((2, 1, 2),), {"repeats": 2, "axis": -3}))))
+def repeat_interleave(x, *, repeats, axis=None):
+    """Each element (or slice along `axis`) repeated `repeats` times (an int) in place (np.repeat)."""
+    return np.repeat(x, repeats, axis)
+
+
+@adjoint(repeat_interleave)
+def _(z, x, *, repeats, axis):
+    d[x] = unrepeat(d[z], x, repeats, axis)
