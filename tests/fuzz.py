@@ -1,6 +1,6 @@
 """A fuzzer for msgrad: random programs over the primitive table (straight-line code, branches,
-loops, calls of helper functions and sub-Cells, several inputs and parameters, broadcasting
-shapes), each checked against central finite differences in float64 and against eager
+loops, calls of helper functions, sub-Cells and nested functions, several inputs and
+parameters, broadcasting shapes), each checked against central finite differences in float64 and against eager
 execution. tests/test_fuzz.py runs a few; `make fuzz` runs a long campaign:
 
     python tests/fuzz.py --programs 2000
@@ -66,7 +66,7 @@ def block(draw, names, depth, prefix, calls=False):
     """Statements assigning new values from `names`; returns (lines, the last value's name)."""
     names, lines = list(names), []
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["op", "op", "if", "for", "while", "call"] if depth else ["op"]))
+        kind = draw(st.sampled_from(["op", "op", "if", "for", "while", "call", "def"] if depth else ["op"]))
         target = f"{prefix}{len(lines)}_{depth}"
         if kind == "op":
             lines.append(f"{target} = {draw(expression(names))}")
@@ -89,6 +89,10 @@ def block(draw, names, depth, prefix, calls=False):
             lines += [f"{target} = {draw(st.sampled_from(names))} * 1.0", f"{counter} = 0",
                       f"while {counter} < {draw(st.integers(0, 2))}:", *indent(inner, 1),
                       f"    {target} = ops.tanh({target} + {out})", f"    {counter} += 1"]
+        elif kind == "def" and calls:              # a nested function, closing over `names`
+            inner, out = draw(block(names + ["a"], depth - 1, target + "d"))
+            lines += [f"def f_{target}(a):", *indent(inner, 1), f"    return {out}",
+                      f"{target} = f_{target}({draw(st.sampled_from(names))})"]
         else:
             continue
         names.append(target)
