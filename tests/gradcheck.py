@@ -9,6 +9,7 @@ import tempfile
 import numpy as np
 
 import msgrad as ms
+from msgrad.compiler.ir import leaves, map_leaves
 from msgrad import ops
 
 _modules = pathlib.Path(tempfile.mkdtemp(prefix="msgrad_tests_"))
@@ -39,7 +40,7 @@ def numeric_vjp(net, inputs, sens, eps=1e-6):
     on the eager forward pass."""
     def objective():
         out = net(*[ms.Tensor(a) for a in inputs])
-        return sum(float(np.sum(np.asarray(o) * s)) for o, s in zip(_leaves(out), _leaves(sens)))
+        return sum(float(np.sum(np.asarray(o) * s)) for o, s in zip(leaves(out), leaves(sens)))
 
     def differentiate(array):
         grad = np.zeros_like(array)
@@ -67,11 +68,11 @@ def check_gradients(net, inputs, rng=None, rtol=1e-5, atol=1e-6):
     rng = rng or np.random.default_rng(0)
     inputs = [a if _is_integer(a) else np.array(a, dtype=np.float64) for a in inputs]
     out = net(*[ms.Tensor(a) for a in inputs])
-    sens = _map(out, lambda o: rng.standard_normal(np.shape(o)))
+    sens = map_leaves(out, lambda o: rng.standard_normal(np.shape(o)))
     weights = ms.ParameterTuple(net.trainable_params())
     target = net.fn if isinstance(net, _AsCell) else net
     grad_fn = ops.GradOperation(get_all=True, get_by_list=True, sens_param=True)(target, weights)
-    got_inputs, got_params = grad_fn(*[ms.Tensor(a) for a in inputs], _map(sens, ms.Tensor))
+    got_inputs, got_params = grad_fn(*[ms.Tensor(a) for a in inputs], map_leaves(sens, ms.Tensor))
     want_inputs, want_params = numeric_vjp(net, inputs, sens)
     for got, want in zip(list(got_inputs) + list(got_params), want_inputs + want_params):
         assert got.shape == want.shape
@@ -98,18 +99,6 @@ def compiled_forward(net, inputs):
     params = [cache.resolve(instance, ref.path).asnumpy() for ref in program.params]
     results = cache.pair_for(program).forward(*params, *[a.asnumpy() for a in inputs if isinstance(a, ms.Tensor)])
     return results[:-1]
-
-
-def _leaves(value):
-    if isinstance(value, (tuple, list)):
-        return [leaf for v in value for leaf in _leaves(v)]
-    return [value]
-
-
-def _map(value, fn):
-    if isinstance(value, (tuple, list)):
-        return tuple(_map(v, fn) for v in value)
-    return fn(value)
 
 
 def check_function(fn, inputs, rng=None, rtol=1e-5, atol=1e-6):

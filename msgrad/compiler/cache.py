@@ -60,6 +60,6 @@ def resolve(instance, path):
 
 def _still_valid(program, instance):
     try:
-        return all(fingerprint(resolve(instance, path)) == expected for path, expected in program.reads)
+        return all(fingerprint(resolve(instance, path)) == expected for path, expected in program.reads.items())
     except AttributeError:
         return False

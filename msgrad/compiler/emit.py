@@ -20,7 +20,7 @@ import numpy as np
 from .. import context, runtime
 from ..errors import GradRuntimeError, GradTypeError, GradValueError, SourceLocation
 from .ir import Op, leaves, walk
-from .optimize import assigned_names, definitely_assigned, exposed_reads
+from .optimize import assigned_names, definitely_assigned, exposed_reads, unset_first
 from .reverse import Comment, function_def
 
 # Binding power of each operator: a child binding more loosely than its parent gets parentheses.
@@ -177,9 +177,7 @@ def emit_pair(module, program):
     forward, backward = fused.body[:split], fused.body[split + 1:-1]
     kept = exposed_reads(backward + [ast.Return(ast.Tuple(grads, ast.Load()))])
     residuals = sorted(kept & (set(primal_args) | set().union(set(), *map(assigned_names, forward))))
-    always = set(primal_args) | definitely_assigned(forward)
-    forward = [ast.Assign([ast.Name(n, ast.Store())], ast.Constant(None))     # a branch may skip it
-               for n in residuals if n not in always] + forward
+    forward = unset_first(residuals, set(primal_args) | definitely_assigned(forward)) + forward
     name, carrier = fused.name[:-len("_adjoint")], module.names.claim("residuals")
     saved = ast.Tuple([ast.Name(n, ast.Load()) for n in residuals], ast.Load())
     unpack = [ast.Assign([ast.Tuple([ast.Name(n, ast.Store()) for n in residuals], ast.Store())],

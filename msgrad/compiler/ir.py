@@ -114,7 +114,7 @@ class Program:
     body: list                    # Op
     output: object                # a Symbol, a constant, or a tuple/list of these
     constants: dict = field(default_factory=dict)   # generated-code global name -> array
-    reads: list = field(default_factory=list)       # (path from self, fingerprint) the code relies on
+    reads: dict = field(default_factory=dict)       # path from self -> fingerprint the code relies on
     names: object = None          # the NameAllocator that made every name above
     adjoints: dict = field(default_factory=dict)    # what is differentiated -> compiled Adjoint
 

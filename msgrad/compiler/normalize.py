@@ -64,7 +64,7 @@ class ProgramBuilder:
     def __init__(self, captured, reserved):
         self.captured, self.source = captured, captured.source
         self.names = NameAllocator(reserved)
-        self.body, self.params, self.constants, self.reads = [], [], {}, []
+        self.body, self.params, self.constants, self.reads = [], [], {}, {}
         self.param_vars = {}       # id(Parameter) -> var name
         self.unnamed = set()       # steps whose result no user name holds yet
         self.callees = {}          # id(callee Pair) -> its functions' names here
@@ -276,7 +276,7 @@ class _Normalizer(ProgramBuilder):
                       lambda index: self.assign(stmt.target, self.apply(P.index, (sequence, index), {}, stmt)))
         elif hasattr(sequence, "__iter__") and not isinstance(sequence, (str, Tensor, np.ndarray)):
             if isinstance(sequence, Cell):          # `for cell in self`: the code relies on its cells
-                self.reads.append((self.cell_path(sequence)[1:], fingerprint(sequence)))
+                self.reads[self.cell_path(sequence)[1:]] = fingerprint(sequence)
             self.unroll(stmt, list(sequence))
         else:
             raise self.source.error(stmt.iter, f"msgrad cannot loop over a {type(sequence).__name__}")
@@ -605,7 +605,7 @@ class _Normalizer(ProgramBuilder):
         params = [self.parameter(cache.resolve(instance, ref.path), (*path, *ref.path), node)
                   for ref in callee.params]
         if path is not None:                      # what the callee's code relies on, this code does too
-            self.reads += [((*path[1:], *where), expected) for where, expected in callee.reads]
+            self.reads.update(((*path[1:], *where), expected) for where, expected in callee.reads.items())
         if id(pair) not in self.callees:          # one name per callee, however often it is called
             base = callee.qualname.replace(".", "_").replace("<", "").replace(">", "")
             self.callees[id(pair)] = (self.names.claim(base + "_forward"), self.names.claim(base + "_backward"))
@@ -644,7 +644,7 @@ class _Normalizer(ProgramBuilder):
         """What a name or attribute chain means to the program: a Parameter becomes an input of
         the generated function, a Tensor a constant array, anything else stays an object."""
         if path and path[0] == self.captured.self_name:
-            self.reads.append((path[1:], fingerprint(obj)))
+            self.reads[path[1:]] = fingerprint(obj)
         if isinstance(obj, Parameter):
             return self.parameter(obj, path, node)
         if isinstance(obj, (Tensor, np.ndarray)):

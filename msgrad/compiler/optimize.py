@@ -238,11 +238,10 @@ def _fill(forward, backward, saved, names, body, top):
         else ast.Name(saved[0], ast.Store())
     push = ast.Expr(ast.Call(ast.Attribute(ast.Name(stack, ast.Load()), "append", ast.Load()), [values], []))
     pop = ast.Assign([targets], ast.Call(ast.Attribute(ast.Name(stack, ast.Load()), "pop", ast.Load()), [], []))
-    top_level = definitely_assigned(forward.body)
+    always = definitely_assigned(forward.body)
     if isinstance(forward, ast.For):
-        top_level |= _assigned_target(forward.target)
-    unset = [ast.Assign([ast.Name(n, ast.Store())], ast.Constant(None)) for n in saved if n not in top_level]
-    forward.body = unset + [push if isinstance(s, _Save) else s for s in forward.body]
+        always |= _assigned_target(forward.target)
+    forward.body = unset_first(saved, always) + [push if isinstance(s, _Save) else s for s in forward.body]
     backward.body = [pop if isinstance(s, _Restore) else s for s in backward.body]
     body.insert(body.index(top), ast.Assign([ast.Name(stack, ast.Store())], ast.List([], ast.Load())))
 
@@ -304,6 +303,12 @@ def assigned_names(stmt):
             if isinstance(inner, ast.stmt):
                 names |= assigned_names(inner)
     return names
+
+
+def unset_first(names, always):
+    """`name = None` for each of `names` that some path may leave unassigned, so that saving it
+    for the backward sweep never meets an undefined name."""
+    return [ast.Assign([ast.Name(n, ast.Store())], ast.Constant(None)) for n in names if n not in always]
 
 
 def definitely_assigned(block):
