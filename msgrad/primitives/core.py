@@ -90,6 +90,7 @@ class Primitive:
         self.elementwise = elementwise   # its result has the broadcast shape of its operands
         self.domain = domain
         self.adjoint = None          # FunctionDef of the adjoint template
+        self.tangent = None          # FunctionDef of the tangent (forward-mode) template
         self.forward = _inline_form(impl)   # the returned expression, when that is the whole body
 
     def __call__(self, *operands, **static):
@@ -142,6 +143,22 @@ def adjoint(prim):
     return register
 
 
+def tangent(prim):
+    """Register the decorated template as the tangent rule of `prim` (forward mode):
+
+        @tangent(multiply)
+        def _(z, x, y):
+            t[z] = t[x] * y + x * t[y]
+
+    `t[z]` is a sum of terms (joined by + and -), each linear in one operand's tangent `t[x]`;
+    the generated code leaves out the terms of operands that have none. Branches may test
+    static parameters, as in adjoint templates."""
+    def register(template):
+        prim.tangent = _parse_function(template)
+        return template
+    return register
+
+
 def reaches(target, *aliases):
     """Let user code call `target` (an entry point), and each alias in its place; returns target.
 
@@ -168,13 +185,14 @@ def static(fn):
 
 
 class _Adjoints:
-    """`d` in adjoint templates; templates are parsed, never run."""
+    """`d` in adjoint templates and `t` in tangent templates; templates are parsed, never run."""
 
     def __getitem__(self, name):
         raise RuntimeError("adjoint templates are not executed")
 
 
 d = _Adjoints()
+t = _Adjoints()     # `t` in tangent templates
 
 
 def _parse_function(fn):
