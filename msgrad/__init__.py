@@ -10,7 +10,7 @@ from .dtype import (Type, float16, float32, float64, int8, int16, int32, int64, 
                     float_, half, single, double)
 from .context import GRAPH_MODE, PYNATIVE_MODE, set_context, get_context, set_seed, get_seed
 from . import common, nn, ops
-from .ops import grad, value_and_grad
+from .ops import grad, jacfwd, jacrev, jvp, value_and_grad, vjp
 
 bool = bool_   # noqa: A001  (MindSpore spells it ms.bool as well)
 

@@ -15,6 +15,13 @@ def unbroadcast(g, x):
     return np.sum(g, axis=axes).reshape(shape)
 
 
+def broadcast_like(t, z):
+    """A tangent `t` broadcast to the shape of the value `z` it belongs to (a sum that left out
+    the terms of operands without a tangent may have a smaller shape)."""
+    shape = np.shape(z)
+    return t if np.shape(t) == shape else np.broadcast_to(t, shape)
+
+
 def unreduce(g, x, axis, keepdims):
     """Spread the gradient of a reduction over `axis` back over the shape of `x`."""
     if axis is not None and not keepdims:

@@ -13,8 +13,9 @@ from .check import check
 from .emit import emit, emit_pair, globals_names
 from .ir import is_symbol, leaves
 from .normalize import normalize
-from .optimize import optimize
+from .optimize import drop_empty_comments, eliminate_dead_code, optimize
 from .reverse import reverse
+from .tangent import tangent
 from .trace import trace
 
 
@@ -66,3 +67,23 @@ def pair_of(program):
     active = active_values(program, [i.name for i in inputs] + [p.var for p in program.params])
     module = optimize(reverse(program, active, inputs, program.params, True, pair=True), program)
     return Pair(*emit_pair(module, program))
+
+
+@dataclass
+class Tangent:
+    """A generated tangent function: f(*param_arrays, *input_arrays, *tangents) -> (*outputs,
+    *output tangents)."""
+    function: object
+    source: str
+
+
+def tangent_of(program, wrt_inputs, wrt_params):
+    """Stages 4-7 in forward mode: the tangent function of `program` along its inputs at
+    `wrt_inputs` and its params at `wrt_params` (indices), one tangent argument each."""
+    from . import cache
+    wrt = [program.inputs[i].name for i in wrt_inputs] + [program.params[i].var for i in wrt_params]
+    module = tangent(program, wrt, cache.callee_tangent_for)
+    fn = module.body[-1]
+    body, _ = eliminate_dead_code(fn.body, set())
+    fn.body = drop_empty_comments(body)
+    return Tangent(*emit(module, program, "tangent"))

@@ -10,11 +10,18 @@ from .ir import Op, arguments, is_symbol, leaves, steps, targets
 def active_values(program, wrt, output=None):
     """The names of the active values of `program` when differentiating `output` (by default
     all it returns) with respect to `wrt`."""
-    flowing = [s for s in steps(program.body) if not isinstance(s, Op) or s.prim.differentiable]
-    varied = _grow(set(wrt), flowing, arguments, targets)
     useful = {leaf.name for leaf in leaves(program.output if output is None else output) if is_symbol(leaf)}
-    useful = _grow(useful, flowing, targets, arguments)
-    return varied & useful
+    useful = _grow(useful, _flowing(program), targets, arguments)
+    return varied_values(program, wrt) & useful
+
+
+def varied_values(program, wrt):
+    """The names of the values of `program` that depend on `wrt` through differentiable steps."""
+    return _grow(set(wrt), _flowing(program), arguments, targets)
+
+
+def _flowing(program):
+    return [s for s in steps(program.body) if not isinstance(s, Op) or s.prim.differentiable]
 
 
 def _grow(found, ops, sources, reached):

@@ -8,7 +8,8 @@ class redefined in a notebook gets new code and the old entries go with the old 
 import threading
 import weakref
 
-from . import adjoint_of, pair_of, program_of
+from . import adjoint_of, pair_of, program_of, tangent_of
+from .ir import is_symbol
 from .normalize import fingerprint
 
 MAX_PROGRAMS = 8          # per function and input kinds; the oldest is dropped first
@@ -40,6 +41,19 @@ def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, aux=Fa
 def pair_for(program):
     """The forward and backward functions of a callee `program`, generated on first use."""
     return _once(program, "pair", lambda: pair_of(program))
+
+
+def tangent_for(program, wrt_inputs, wrt_params):
+    """The compiled Tangent of `program` along these inputs and params, generated on first use."""
+    return _once(program, ("tangent", wrt_inputs, wrt_params),
+                 lambda: tangent_of(program, wrt_inputs, wrt_params))
+
+
+def callee_tangent_for(program):
+    """The tangent function of a callee `program`, along all its params and Tensor inputs (in
+    the order a `Call` passes them: params first)."""
+    inputs = tuple(i for i, value in enumerate(program.inputs) if is_symbol(value))
+    return tangent_for(program, inputs, tuple(range(len(program.params)))).function
 
 
 def _once(program, key, make):

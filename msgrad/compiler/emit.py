@@ -157,9 +157,9 @@ generated = {"count": 0}      # how many adjoints were generated (tests count th
 _origins = {}                 # generated file name -> the Source of the program it came from
 
 
-def emit(module, program):
+def emit(module, program, kind="adjoint"):
     """Compile `module` (from optimize) into a function; return (function, source text)."""
-    namespace, text = _compile(module, program, "adjoint")
+    namespace, text = _compile(module, program, kind)
     return namespace[module.body[-1].name], text
 
 
@@ -203,7 +203,7 @@ def _compile(module, program, kind):
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     _origins[filename] = program.source
     namespace = {"np": np, **{k: v for k, v in vars(runtime).items() if not k.startswith("_")},
-                 **_called_primitives(program), **program.constants}
+                 **_called_primitives(program), **program.constants, **getattr(module, "callees", {})}
     exec(compile(text, filename, "exec"), namespace)
     _dump(text, module.body[-1].name, serial)
     return namespace, text

@@ -14,6 +14,7 @@ from .functional import (  # elementwise math, comparisons, reductions, products
     xlogy, hypot, logaddexp, lerp, addcmul, addcdiv, sinc, deg2rad, rad2deg, flip, roll, tril, triu,
     diagonal, trace, repeat_interleave)
 from .grad_operation import GradFunction, GradOperation, grad, value_and_grad
+from .transforms import jacfwd, jacrev, jvp, vjp
 from .operations import (Primitive, Exp, Log, Sin, Cos, Tanh, Sqrt, Neg, Add, Sub, Mul, Div, RealDiv,
                          Pow, Maximum, Minimum, StopGradient, MatMul, BatchMatMul, ReduceSum,
                          ReduceMean, Reshape, Transpose, Abs, Square, Rsqrt, Reciprocal, Log1p,

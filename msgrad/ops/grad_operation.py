@@ -52,21 +52,13 @@ class _Gradient:
     def run(self, args):
         """(gradients of the differentiated inputs, of the weights, the outputs or None)."""
         inputs, sens = self._split_sens(args)
-        program = cache.program_for(self.function, self.instance,
-                                    tuple(_kind(a, i) for i, a in enumerate(inputs)))
-        params = [cache.resolve(self.instance, ref.path) for ref in program.params]
+        program, params = program_and_params(self.function, self.instance, inputs)
         plan = self._plans.get(id(program))
         if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
             plan = self._plans[id(program)] = self._plan(program, params)
         self._last = plan.adjoint
         sens_arrays = self._sens_arrays(sens, plan.adjoint.n_sens, program)
-        try:
-            results = plan.adjoint.function(*[p._data for p in params],
-                                            *[a._data for a in inputs if isinstance(a, Tensor)], *sens_arrays)
-        except MsgradError:
-            raise
-        except Exception as error:          # numpy's, from a line of generated code
-            raise located(error) from error
+        results = run_generated(plan.adjoint.function, params, inputs, sens_arrays)
         grads = results[:len(results) - len(leaves(program.output))] if self.value else results
         seen = {id(s) for s in sens_arrays}        # arrays a gradient must not share
         input_grads = tuple(_gradient(g, inputs[i], seen) for g, i in zip(grads, plan.inputs))
@@ -164,6 +156,23 @@ class _Plan:
     adjoint: object
     inputs: tuple
     weights: tuple
+
+
+def program_and_params(function, instance, inputs):
+    """The Program of `function` (of `instance`) for these inputs, and the Parameters it reads."""
+    program = cache.program_for(function, instance, tuple(_kind(a, i) for i, a in enumerate(inputs)))
+    return program, [cache.resolve(instance, ref.path) for ref in program.params]
+
+
+def run_generated(function, params, inputs, extra):
+    """Call generated code on the arrays of `params`, of the Tensor `inputs`, then `extra`
+    arrays; numpy's errors come out naming the user's line."""
+    try:
+        return function(*[p._data for p in params], *[a._data for a in inputs if isinstance(a, Tensor)], *extra)
+    except MsgradError:
+        raise
+    except Exception as error:          # numpy's, from a line of generated code
+        raise located(error) from error
 
 
 def _split(fn):
