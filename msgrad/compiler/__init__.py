@@ -11,7 +11,7 @@ from .activity import active_values
 from .capture import capture
 from .check import check
 from .emit import emit, emit_pair, globals_names
-from .ir import is_symbol, leaves
+from .ir import Loop, inline_calls, is_symbol, leaves, walk
 from .normalize import normalize
 from .optimize import drop_empty_comments, eliminate_dead_code, optimize
 from .reverse import reverse
@@ -38,15 +38,25 @@ def program_of(fn, instance, inputs):
     return normalize(captured, inputs, reserved)
 
 
-def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False):
+def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False, again=False):
     """Stages 4-7: the adjoint of `program` for the gradients of `wrt_inputs` (indices of its
     inputs) and `wrt_params` (indices of its params); with `value` it also returns the output
-    leaves, after the gradients; with `aux` only the output's first element is differentiated."""
+    leaves, after the gradients; with `aux` only the output's first element is differentiated.
+
+    With `again`, the adjoint is made to be differentiated itself (a gradient taken inside a
+    construct): one function without calls of generated code, sens checks or updates in place."""
+    if again:
+        program = inline_calls(program)
+        for loop in walk(program.body):
+            if isinstance(loop, Loop):
+                raise program.source.error(loop.stmt, "msgrad does not yet differentiate a gradient "
+                                           "through a loop", "Take the inner gradient of loop-free code.")
     inputs = [program.inputs[i] for i in wrt_inputs]
     params = [program.params[i] for i in wrt_params]
     output = program.output[0] if aux else program.output
     active = active_values(program, [i.name for i in inputs] + [p.var for p in params], output)
-    module = optimize(reverse(program, active, inputs, params, sens_param, value, aux=aux), program)
+    module = reverse(program, active, inputs, params, sens_param, value, aux=aux, checked=not again)
+    module = optimize(module, program, in_place=not again)
     function, source = emit(module, program)
     return Adjoint(function, source, len(leaves(output)) if sens_param else 0)
 

@@ -32,15 +32,23 @@ def program_for(fn, instance, kinds):
     return program
 
 
-def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False):
+def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False, again=False):
     """The compiled Adjoint of `program` for this choice of gradients, generated on first use."""
-    return _once(program, (wrt_inputs, wrt_params, sens_param, value, aux),
-                 lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param, value, aux))
+    return _once(program, (wrt_inputs, wrt_params, sens_param, value, aux, again),
+                 lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param, value, aux, again))
 
 
 def pair_for(program):
     """The forward and backward functions of a callee `program`, generated on first use."""
     return _once(program, "pair", lambda: pair_of(program))
+
+
+def bprop_pair_for(program, instance):
+    """The forward and backward functions of a callee `program` of a Cell `instance` that has
+    its own bprop (the backward function runs that instance's bprop)."""
+    from ..ops.custom_bprop import BpropPair
+    return _once(program, ("bprop", id(instance)), lambda: BpropPair(
+        adjoint_for(program, (), (), False, value=True).function, program, instance))
 
 
 def tangent_for(program, wrt_inputs, wrt_params):

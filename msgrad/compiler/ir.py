@@ -7,6 +7,8 @@ An argument is a `Symbol` (a value of the program: an input, a Parameter, a step
 a constant (a Python number, a tuple...). Each step remembers the user's statement it came from.
 """
 import ast
+import copy
+import dataclasses
 from dataclasses import dataclass, field
 
 from ..primitives import Primitive, Symbol
@@ -35,6 +37,7 @@ class Call:
     args: tuple
     names: tuple              # (forward function, backward function, residuals) names in the caller
     stmt: ast.stmt
+    custom: bool = False      # the callee is a Cell with its own bprop
 
     def __str__(self):
         return f"{', '.join(self.targets)} = {self.callee.qualname}({', '.join(map(repr, self.args))})"
@@ -162,3 +165,71 @@ class NameAllocator:
             if name not in self.used:
                 self.used.add(name)
                 return name
+
+
+def inline_calls(program):
+    """A copy of `program` with each `Call` replaced by the callee's steps (renamed apart, and
+    attributed to the caller's statement): code that is itself differentiated again must be
+    one function."""
+    names, constants = copy.deepcopy(program.names), dict(program.constants)
+
+    def inline(block):
+        out = []
+        for step in block:
+            if isinstance(step, Call):
+                if step.custom:
+                    raise program.source.error(step.stmt, "msgrad does not yet differentiate a custom "
+                                               "bprop again (this call's Cell has one)")
+                out += inline(_callee_steps(step, names, constants))
+            elif isinstance(step, If):
+                out.append(dataclasses.replace(step, body=inline(step.body), orelse=inline(step.orelse)))
+            elif isinstance(step, Loop):
+                out.append(dataclasses.replace(step, head=inline(step.head), body=inline(step.body),
+                                               carry=inline(step.carry)))
+            else:
+                out.append(step)
+        return out
+
+    return dataclasses.replace(program, body=inline(program.body), constants=constants, names=names,
+                               adjoints={})
+
+
+def _callee_steps(call, names, constants):
+    """The steps of `call`'s callee, with its inputs and Parameters read from the call's
+    arguments, its own values given fresh names, and its outputs copied into the call's targets."""
+    from ..primitives import identity
+    callee = call.callee
+    formal = [p.var for p in callee.params] + [i.name for i in callee.inputs if is_symbol(i)]
+    renamed = {name: arg.name for name, arg in zip(formal, call.args)}
+    for name, value in callee.constants.items():
+        renamed[name] = names.claim(name)
+        constants[renamed[name]] = value
+    for step in walk(callee.body):
+        for name in (targets(step) if isinstance(step, (Op, Call)) else [getattr(step, "index", None)]):
+            if name is not None and name not in renamed:
+                renamed[name] = names.claim(name)
+
+    def atom(value):
+        if is_symbol(value):
+            return Symbol(renamed[value.name])
+        return tuple(map(atom, value)) if isinstance(value, tuple) else value
+
+    def rename(block):
+        out = []
+        for step in block:
+            if isinstance(step, Op):
+                out.append(Op(renamed[step.target], step.prim, atom(step.args), dict(step.static), call.stmt))
+            elif isinstance(step, Call):
+                out.append(dataclasses.replace(step, targets=[renamed[t] for t in step.targets],
+                                               args=atom(step.args), stmt=call.stmt))
+            elif isinstance(step, If):
+                out.append(If(atom(step.test), rename(step.body), rename(step.orelse), call.stmt))
+            else:
+                out.append(Loop(step.kind, step.index and renamed[step.index], atom(step.bounds),
+                                rename(step.head), atom(step.test), rename(step.body), rename(step.carry),
+                                atom(step.stop), call.stmt))
+        return out
+
+    outputs = list({id(leaf): leaf for leaf in leaves(callee.output) if is_symbol(leaf)}.values())
+    copies = [Op(target, identity, (atom(leaf),), {}, call.stmt) for target, leaf in zip(call.targets, outputs)]
+    return rename(callee.body) + copies

@@ -534,7 +534,11 @@ class _Normalizer(ProgramBuilder):
         callee = self.expr(node.func)
         if isinstance(callee, _NestedFunction):
             return self.call_nested(callee, args, kwargs, node)
-        if isinstance(callee, type) and (issubclass(callee, PrimitiveClass) or callee is Tensor):
+        grad_operation, grad_functions, gradient = _gradient_api()
+        if isinstance(callee, gradient):             # grad_op(self.net)(x): a gradient in construct
+            return self.call_gradient(callee, args, kwargs, node)
+        if isinstance(callee, grad_operation) or callee in grad_functions or isinstance(callee, type) and (
+                issubclass(callee, (PrimitiveClass, grad_operation)) or callee is Tensor):
             return self.constant_call(callee, args, kwargs, node)   # ops.MatMul(...), Tensor([1.])
         if callee is builtins.range and _holds_symbol(tuple(args)):
             return _Range(args)
@@ -599,7 +603,8 @@ class _Normalizer(ProgramBuilder):
         _calling.stack.append(fn)
         try:
             callee = cache.program_for(fn, instance, tuple(None if is_symbol(v) else v for v in values))
-            pair = cache.pair_for(callee)
+            custom = _has_bprop(instance)
+            pair = cache.bprop_pair_for(callee, instance) if custom else cache.pair_for(callee)
         finally:
             _calling.stack.pop()
         params = [self.parameter(cache.resolve(instance, ref.path), (*path, *ref.path), node)
@@ -613,9 +618,46 @@ class _Normalizer(ProgramBuilder):
         names = (*self.callees[id(pair)], self.names.claim("residuals"))
         outputs = {id(leaf): Symbol(self.names.temp()) for leaf in leaves(callee.output) if is_symbol(leaf)}
         self.current.append(Call([s.name for s in outputs.values()], callee,
-                                 tuple(params) + tuple(v for v in values if is_symbol(v)), names, self.stmt))
+                                 tuple(params) + tuple(v for v in values if is_symbol(v)), names, self.stmt,
+                                 custom))
         self.unnamed.update(s.name for s in outputs.values())
         return map_leaves(callee.output, lambda leaf: outputs.get(id(leaf), leaf))
+
+    def call_gradient(self, gradient, args, kwargs, node):
+        """A gradient function (`GradOperation(...)(net)`, `ms.grad(fn)`) called inside the code
+        being compiled: its generated adjoint, made to be differentiated again, is called like
+        any user function, so differentiating this code differentiates the adjoint."""
+        from . import cache
+        if kwargs:
+            raise self.source.error(node, "a gradient function takes its inputs by position")
+        try:
+            inputs, sens = gradient._split_sens(args)
+        except GradError as error:
+            raise self.source.error(node, str(error).split("\n")[0], cls=type(error)) from None
+        for value in inputs:
+            if not (is_symbol(value) or isinstance(value, _CONSTANT_TYPES)):
+                raise self.source.error(node, f"msgrad differentiates Tensor inputs, not a {type(value).__name__}")
+        instance = gradient.instance
+        program = cache.program_for(gradient.function, instance, tuple(None if is_symbol(v) else v for v in inputs))
+        params = [cache.resolve(instance, ref.path) for ref in program.params]
+        try:
+            plan = gradient._plan(program, params, again=True)
+        except GradError as error:
+            raise self.source.error(node, str(error).split("\n")[0], cls=type(error)) from None
+        path = self.cell_path(instance) if isinstance(instance, Cell) else ()
+        if path:
+            self.reads.update(((*path[1:], *where), expected) for where, expected in program.reads.items())
+        param_values = [self.parameter(p, (*path, *ref.path), node) for p, ref in zip(params, program.params)]
+        sens_values = leaves(sens) if gradient.sens_param else []
+        results = self.call(plan.adjoint.function, None, None,
+                            [*param_values, *[v for v in inputs if is_symbol(v)], *sens_values], {}, node)
+        results = results if isinstance(results, tuple) else (results,)
+        grads = results[:len(plan.inputs) + sum(k is not None for k in plan.weights)]
+        values = iter(results[len(grads):])
+        weight_grads = tuple(grads[k] if k is not None else self.apply(P.zeros_like, (self.operand(w, node),), {}, node)
+                             for w, k in zip(gradient.weights, plan.weights))
+        outputs = map_leaves(program.output, lambda leaf: next(values)) if gradient.value else None
+        return gradient.shape(tuple(grads[:len(plan.inputs)]), weight_grads, outputs)
 
     # -- helpers --------------------------------------------------------------------------------
     def binary(self, op, left, right):
@@ -680,6 +722,18 @@ class _Normalizer(ProgramBuilder):
             node, f"msgrad has no gradient rule for {what}",
             "Use an operation from msgrad.ops (or its numpy twin), or wrap the value in "
             "ops.stop_gradient if it needs no gradient.")
+
+def _has_bprop(instance):
+    from ..ops.custom_bprop import has_bprop
+    return instance is not None and has_bprop(instance)
+
+
+def _gradient_api():
+    """(GradOperation, (grad, value_and_grad), the class of gradient functions): what user code
+    may create and call inside a construct (imported late: the ops module imports the compiler)."""
+    from ..ops import grad_operation as api
+    return api.GradOperation, (api.grad, api.value_and_grad), api._Gradient
+
 
 class GradUnboundLocalError(GradError, UnboundLocalError):
     pass
@@ -754,6 +808,8 @@ def fingerprint(obj):
     if isinstance(obj, Parameter):
         return ("parameter",)
     if isinstance(obj, Cell):        # and which Cells it holds, for code that iterates over it
+        if _has_bprop(obj):          # code calling it runs this instance's bprop
+            return ("bprop", id(obj))
         return ("cell", type(obj), tuple(type(c) for c in obj._cells.values()))
     if inspect.ismethod(obj):
         return ("method", obj.__func__)

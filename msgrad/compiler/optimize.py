@@ -23,11 +23,12 @@ from .reverse import Comment, _Restore, _Save, _if, has_code
 _LOOPS = (ast.For, ast.While)
 
 
-def optimize(module, program):
+def optimize(module, program, in_place=True):
     fn = module.body[-1]
     body = drop_needless_unbroadcast(fn.body, same_shapes(program))
     body, _ = eliminate_dead_code(propagate_copies(body), set())
-    body = accumulate_in_place(body, {p.var for p in program.params})
+    if in_place:
+        body = accumulate_in_place(body, {p.var for p in program.params})
     fn.body = drop_empty_comments(save_loop_values(body, module.names))
     return module
 

@@ -18,7 +18,8 @@ class Comment(ast.stmt):
     _fields = ("text",)
 
 
-def reverse(program, active, wrt_inputs, wrt_params, sens_param, value=False, pair=False, aux=False):
+def reverse(program, active, wrt_inputs, wrt_params, sens_param, value=False, pair=False, aux=False,
+            checked=True):
     """The adjoint of `program` as an `ast.Module`: one function returning the gradients of
     `wrt_inputs` (input Symbols) then `wrt_params` (ParamRefs), and with `value` the output
     leaves after them.
@@ -26,8 +27,10 @@ def reverse(program, active, wrt_inputs, wrt_params, sens_param, value=False, pa
     With `pair`, the function is made to be split in two by emit (a callee's forward and
     backward functions): it takes one output gradient per output leaf, checks none, and also
     returns the outputs, so that optimize keeps them. With `aux`, only the first element of
-    the output is differentiated (the rest is auxiliary)."""
-    return _Reverser(program, active, aux).build(wrt_inputs, wrt_params, sens_param or pair, value or pair, pair)
+    the output is differentiated (the rest is auxiliary). Without `checked`, sens arguments go
+    unchecked (as they are with `pair`)."""
+    return _Reverser(program, active, aux).build(wrt_inputs, wrt_params, sens_param or pair, value or pair,
+                                                 pair, checked and not pair)
 
 
 class _Reverser:
@@ -39,11 +42,11 @@ class _Reverser:
         self.assigned = set()     # values whose adjoint holds a contribution at this point
         self.reassigned = _reassigned(program.body)
 
-    def build(self, wrt_inputs, wrt_params, sens_param, value, pair):
+    def build(self, wrt_inputs, wrt_params, sens_param, value, pair, checked):
         program = self.program
         args = [p.var for p in program.params] + [i.name for i in program.inputs if is_symbol(i)]
         forward = self.forward_block(program.body)
-        seed, sens_args = self.seed(sens_param, checked=not pair)
+        seed, sens_args = self.seed(sens_param, checked)
         backward = self.adjoint_block(program.body)
         grads = [self.gradient(v) for v in [i.name for i in wrt_inputs] + [p.var for p in wrt_params]]
         grads += [_atom(leaf) for leaf in leaves(program.output)] if value else []

@@ -14,6 +14,7 @@ from ..compiler.ir import is_symbol, leaves, map_leaves
 from ..compiler.emit import located
 from ..errors import GradRuntimeError, GradTypeError, GradValueError, MsgradError
 from ..nn.cell import Cell
+from .custom_bprop import has_bprop
 from ..tensor import Parameter, Tensor, wrap
 
 _CONSTANT_INPUTS = (int, float, bool, str)
@@ -53,6 +54,8 @@ class _Gradient:
         """(gradients of the differentiated inputs, of the weights, the outputs or None)."""
         inputs, sens = self._split_sens(args)
         program, params = program_and_params(self.function, self.instance, inputs)
+        if has_bprop(self.instance):
+            return self._run_bprop(program, params, inputs, sens)
         plan = self._plans.get(id(program))
         if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
             plan = self._plans[id(program)] = self._plan(program, params)
@@ -70,13 +73,28 @@ class _Gradient:
             outputs = map_leaves(program.output, lambda leaf: next(values))
         return input_grads, weight_grads, outputs
 
-    def _plan(self, program, params):
-        """What a call of `program` with these Parameters needs, worked out once."""
+    def _run_bprop(self, program, params, inputs, sens):
+        """`run` for a Cell with its own bprop: construct's code forward, then bprop."""
+        pair = cache.bprop_pair_for(program, self.instance)
+        *outputs, (tensors, _) = run_generated(pair.forward, params, inputs, [])
+        positions = self.positions(program)
+        douts = self._sens_arrays(sens, len(outputs), program) if self.sens_param else \
+            [np.ones_like(np.asarray(v)) for v in outputs]
+        grads = pair.run(tensors, outputs, douts)
+        tensor_index = [i for i, value in enumerate(program.inputs) if is_symbol(value)]
+        input_grads = tuple(wrap(grads[tensor_index.index(i)]) for i in positions)
+        weight_grads = tuple(Tensor(np.zeros_like(w._data)) for w in self.weights)
+        values = iter(outputs)
+        return input_grads, weight_grads, map_leaves(program.output, lambda leaf: wrap(np.asarray(next(values))))
+
+    def _plan(self, program, params, again=False):
+        """What a call of `program` with these Parameters needs, worked out once (`again`: for
+        generated code that is itself differentiated, see adjoint_of)."""
         wrt_inputs, wrt_params = self.positions(program), self._wrt_params(params)
         index = {id(params[i]): len(wrt_inputs) + k for k, i in enumerate(wrt_params)}
         if self.aux and not (isinstance(program.output, (tuple, list)) and len(program.output) > 1):
             raise GradValueError("When has_aux is True, origin fn requires more than one outputs.")
-        adjoint = cache.adjoint_for(program, wrt_inputs, wrt_params, self.sens_param, self.value, self.aux)
+        adjoint = cache.adjoint_for(program, wrt_inputs, wrt_params, self.sens_param, self.value, self.aux, again)
         return _Plan(program, tuple(map(id, params)), adjoint, wrt_inputs,
                      tuple(index.get(id(w)) for w in self.weights))
 
@@ -127,7 +145,11 @@ class GradFunction(_Gradient):
         self.op = op
 
     def __call__(self, *args):
-        input_grads, weight_grads, _ = self.run(args)
+        return self.shape(*self.run(args))
+
+    def shape(self, input_grads, weight_grads, outputs):
+        """MindSpore's result structure (the normalizer calls it with Symbols, for a gradient
+        taken inside a construct)."""
         if self.single_weight:
             weight_grads = weight_grads[0]
         if self.op.get_by_list:
@@ -267,13 +289,16 @@ class FunctionalGrad(_Gradient):
         return self.requested or ()
 
     def __call__(self, *args):
-        input_grads, weight_grads, outputs = self.run(args)
-        grads = self._shape(input_grads, weight_grads)
+        return self.shape(*self.run(args))
+
+    def shape(self, input_grads, weight_grads, outputs):
+        """MindSpore's result structure (also with Symbols, see GradFunction.shape)."""
+        grads = self._grads(input_grads, weight_grads)
         if self.returns_value:
             return outputs, grads
         return (grads, tuple(outputs[1:])) if self.aux else grads
 
-    def _shape(self, input_grads, weight_grads):
+    def _grads(self, input_grads, weight_grads):
         if self.return_ids:
             input_grads = tuple(zip(self.requested or (), input_grads))
             weight_grads = tuple(zip((w.name for w in self.weights), weight_grads))
