@@ -16,32 +16,49 @@ def jvp(fn, inputs, v, has_aux=False):
     """(fn's output, its Jacobian-vector product along `v`), and fn's auxiliary outputs after
     them with `has_aux` (fn then returns (output, *aux) and only output is differentiated).
     `inputs` and `v` are each a Tensor or a tuple of Tensors, of one structure."""
-    inputs, tangents = _tensors(inputs, "inputs"), _tensors(v, "v")
+    _check_bool(has_aux)
+    inputs, tangents = _jvp_tensors(inputs), _jvp_tensors(v)
     if len(tangents) != len(inputs):
-        raise GradValueError(f"v has {len(tangents)} Tensor(s) but inputs has {len(inputs)}; "
-                             f"give one tangent per input")
+        raise GradValueError(f"v has invalid length: should be {len(inputs)}, but got {len(tangents)}")
     for x, t in zip(inputs, tangents):
+        if not isinstance(x, Tensor):
+            continue
+        if not isinstance(t, Tensor):
+            raise GradTypeError("The inputs type must be a Tensor, tuple or list of Tensors.")
         if t.shape != x.shape:
-            raise GradValueError(f"a tangent of shape {t.shape} was given for an input of shape {x.shape}")
-    outputs, dots = _forward_mode(fn, inputs, tuple(range(len(inputs))), [t._data for t in tangents])
+            raise GradValueError(f"v must have the shapes of inputs: got a tangent of shape {list(t.shape)} "
+                                 f"for an input of shape {list(x.shape)}")
+        if t.dtype != x.dtype:
+            raise GradTypeError(f"v must have the dtypes of inputs: got a tangent of {t.dtype} for an "
+                                f"input of {x.dtype}")
+    positions = tuple(i for i, x in enumerate(inputs) if isinstance(x, Tensor))
+    outputs, dots = _forward_mode(fn, inputs, positions, [tangents[i]._data for i in positions])
     if not has_aux:
         return outputs, dots
-    _check_aux(outputs)
+    _check_aux(outputs, quoted=True)
     return outputs[0], dots[0], _aux(outputs)
 
 
 def vjp(fn, *inputs, weights=None, has_aux=False):
     """(fn's output, vjp_fn) where vjp_fn(v) gives the vector-Jacobian product of the inputs
     (and of `weights`) with `v`, a value shaped like the output; `has_aux` as in `jvp`."""
-    inputs = _tensors(inputs, "inputs")
-    positions = tuple(range(len(inputs)))
-    grad_fn = FunctionalGrad(fn, positions, weights, has_aux, False, True, value=False)
+    _check_bool(has_aux)
+    for x in inputs:
+        if not isinstance(x, Tensor):
+            raise GradTypeError("The inputs type must be Tensor.")
+    grad_fn = FunctionalGrad(fn, tuple(range(len(inputs))), weights, has_aux, False, True, value=False)
+    grad_fn.single_position = False            # vjp_fn gives a tuple even for one input
     outputs = fn(*inputs)
     if has_aux:
-        _check_aux(outputs)
+        _check_aux(outputs, quoted=False)
 
     def vjp_fn(*v):
-        return grad_fn(*inputs, v[0] if len(v) == 1 else v)
+        """The gradients of the inputs (then of the weights) along `v`, shaped like the output."""
+        for t in leaves(v):
+            if not isinstance(t, Tensor):
+                raise GradTypeError("The inputs type must be Tensor.")
+        grads = grad_fn(*inputs, v[0] if len(v) == 1 else v)
+        return grads[0] if has_aux else grads
 
     return (outputs[0], vjp_fn, _aux(outputs)) if has_aux else (outputs, vjp_fn)
 
@@ -49,6 +66,7 @@ def vjp(fn, *inputs, weights=None, has_aux=False):
 def jacfwd(fn, grad_position=0, has_aux=False):
     """A function giving fn's Jacobian with respect to the inputs at `grad_position`, by
     forward mode: one tangent sweep per input element."""
+    _check_bool(has_aux)
     positions = _grad_positions(grad_position)
 
     def jacobian_fn(*inputs):
@@ -59,9 +77,11 @@ def jacfwd(fn, grad_position=0, has_aux=False):
             sweeps = [_forward_mode(fn, inputs, (p,), [e])[1] for e in basis]
             columns.append(sweeps)
         outputs = fn(*inputs)
+        if has_aux:
+            _check_aux(outputs, quoted=True)
         differentiated = outputs[0] if has_aux else outputs
         jac = _assemble(differentiated, [[s[0] if has_aux else s for s in sweeps] for sweeps in columns],
-                        [inputs[p] for p in positions], isinstance(grad_position, int))
+                        [inputs[p] for p in positions])
         return (jac, _aux(outputs)) if has_aux else jac
 
     return jacobian_fn
@@ -70,6 +90,7 @@ def jacfwd(fn, grad_position=0, has_aux=False):
 def jacrev(fn, grad_position=0, has_aux=False):
     """A function giving fn's Jacobian with respect to the inputs at `grad_position`, by
     reverse mode: one adjoint sweep per output element."""
+    _check_bool(has_aux)
     positions = _grad_positions(grad_position)
     grad_fn = FunctionalGrad(fn, positions, None, has_aux, False, True, value=False)
 
@@ -78,7 +99,7 @@ def jacrev(fn, grad_position=0, has_aux=False):
             _check_position(p, inputs)
         outputs = fn(*inputs)
         if has_aux:
-            _check_aux(outputs)
+            _check_aux(outputs, quoted=True)
         differentiated = outputs[0] if has_aux else outputs
         out_leaves = leaves(differentiated)
         rows = []                     # per output leaf: the gradients along each of its elements
@@ -91,7 +112,7 @@ def jacrev(fn, grad_position=0, has_aux=False):
                 grads = grads[0] if has_aux else grads
                 row.append(grads if len(positions) > 1 else (grads,))
             rows.append(row)
-        jac = _assemble_rows(differentiated, rows, [inputs[p] for p in positions], isinstance(grad_position, int))
+        jac = _assemble_rows(differentiated, rows, [inputs[p] for p in positions])
         return (jac, _aux(outputs)) if has_aux else jac
 
     return jacobian_fn
@@ -124,56 +145,62 @@ def _basis(tensor):
         yield e.reshape(array.shape)
 
 
-def _assemble(outputs, columns, inputs, single_position):
+def _assemble(outputs, columns, inputs):
     """The Jacobian from forward sweeps: columns[p][e] holds the output tangents along element
     e of input p."""
     def block(k, p):
         leaf_shape = np.shape(leaves(outputs)[k].asnumpy())
         stacked = np.stack([leaves(sweep)[k].asnumpy() for sweep in columns[p]], axis=-1)
         return Tensor(stacked.reshape(leaf_shape + inputs[p].shape))
-    return _structure(outputs, len(inputs), single_position, block)
+    return _structure(outputs, len(inputs), block)
 
 
-def _assemble_rows(outputs, rows, inputs, single_position):
+def _assemble_rows(outputs, rows, inputs):
     """The Jacobian from reverse sweeps: rows[k][e] holds the input gradients for element e of
     output leaf k."""
     def block(k, p):
         leaf_shape = np.shape(leaves(outputs)[k].asnumpy())
         stacked = np.stack([grads[p].asnumpy() for grads in rows[k]])
         return Tensor(stacked.reshape(leaf_shape + inputs[p].shape))
-    return _structure(outputs, len(inputs), single_position, block)
+    return _structure(outputs, len(inputs), block)
 
 
-def _structure(outputs, count, single_position, block):
-    """Per output leaf (in the output's structure) the blocks of each position (a tuple, or
-    the one block for an int grad_position)."""
+def _structure(outputs, count, block):
+    """Per output leaf (in the output's structure) the blocks of each position: a tuple, or
+    the block itself for one position."""
     index = iter(range(len(leaves(outputs))))
 
     def per_leaf(_):
         k = next(index)
         blocks = tuple(block(k, p) for p in range(count))
-        return blocks[0] if single_position else blocks
+        return blocks[0] if count == 1 else blocks
     return map_leaves(outputs, per_leaf)
 
 
-def _tensors(value, what):
-    """A Tensor or a tuple/list of Tensors, as a tuple."""
-    items = tuple(value) if isinstance(value, (tuple, list)) else (value,)
-    for item in items:
-        if not isinstance(item, Tensor):
-            raise GradTypeError(f"The {what} must be a Tensor or a tuple of Tensors, but got "
-                                f"{type(item).__name__}")
-    return items
+def _jvp_tensors(value):
+    """jvp's inputs or v, as a tuple: a Tensor, or a tuple or list holding Tensors (and
+    constants, among inputs)."""
+    if isinstance(value, Tensor):
+        return (value,)
+    if not (isinstance(value, (tuple, list)) and any(isinstance(v, Tensor) for v in value)):
+        raise GradTypeError("The inputs type must be a Tensor, tuple or list of Tensors.")
+    return tuple(value)
+
+
+def _check_bool(has_aux):
+    if not isinstance(has_aux, bool):
+        raise GradTypeError("The 'has_aux' must be bool type.")
 
 
 def _check_position(p, inputs):
     if p >= len(inputs):
-        raise GradValueError(f"Position index {p} is exceed input size.")
+        raise GradValueError("The element in grad_position must belong to [0, args_num).")
 
 
-def _check_aux(outputs):
+def _check_aux(outputs, quoted):
     if not (isinstance(outputs, tuple) and len(outputs) > 1):
-        raise GradValueError("When has_aux is True, origin fn requires more than one outputs.")
+        message = "When 'has_aux' is True, origin 'fn' requires more than one outputs."
+        raise GradValueError(f"'{message}'" if quoted else message)
 
 
 def _aux(outputs):
