@@ -22,9 +22,8 @@ def _calls():
         if domain is None:
             params.append(pytest.param(name, None, None, id=name))
             continue
-        cases = domain.cases or tuple((None, static) for static in domain.static)
         fixed = domain.fixed or {}
-        for shapes, static in cases:
+        for shapes, static in cases(domain):
             fn = f"f{len(sources)}"
             args = ", ".join(a for a in prim.operands if a not in fixed)
             operands = ", ".join(_source(fixed[a]) if a in fixed else a for a in prim.operands)
@@ -32,6 +31,11 @@ def _calls():
             sources.append(f"def {fn}({args}):\n    return P.{name}({operands}{kwargs})\n")
             params.append(pytest.param(name, fn, shapes, id=f"{name}{static or ''}:{shapes or ''}"))
     return load_module("from msgrad import primitives as P\n\n" + "\n\n".join(sources)), params
+
+
+def cases(domain):
+    """The (operand shapes or None, static arguments) pairs an entry is checked with."""
+    return domain.cases or tuple((None, static) for static in domain.static)
 
 
 def _source(value):
@@ -43,7 +47,7 @@ MODULE, CALLS = _calls()
 
 
 @st.composite
-def _operands(draw, prim, shapes):
+def operands(draw, prim, shapes):
     domain = prim.domain
     count = len(prim.operands) - len(domain.fixed or {})
     if shapes is None and domain.shapes == "same":
@@ -86,7 +90,7 @@ def test_adjoint_matches_finite_differences(name, fn, shapes, data):
     prim = TABLE[name]
     assert prim.domain is not None, f"primitive {name} declares no Domain to check its gradient on"
     assert prim.adjoint is not None, f"differentiable primitive {name} has no adjoint"
-    check_function(getattr(MODULE, fn), data.draw(_operands(prim, shapes)))
+    check_function(getattr(MODULE, fn), data.draw(operands(prim, shapes)))
 
 
 def test_non_differentiable_entries_have_no_adjoint():

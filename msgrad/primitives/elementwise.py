@@ -1,4 +1,4 @@
-"""Elementwise arithmetic and math functions, with their adjoints.
+"""Elementwise arithmetic and math functions, with their adjoints and tangents.
 
 Binary operations broadcast, so each operand's gradient is summed back to its shape.
 Piecewise-constant functions (sign, floor, round, ...) are not differentiable: their gradient
@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from .core import Domain, adjoint, d, primitive, reaches
+from .core import Domain, adjoint, d, primitive, reaches, t, tangent
 from ..runtime import unbroadcast
 
 
@@ -22,6 +22,11 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z], y)
 
 
+@tangent(add)
+def _(z, x, y):
+    t[z] = t[x] + t[y]
+
+
 @primitive(elementwise=True, domain=Domain())
 def subtract(x, y):
     return x - y
@@ -31,6 +36,11 @@ def subtract(x, y):
 def _(z, x, y):
     d[x] = unbroadcast(d[z], x)
     d[y] = unbroadcast(-d[z], y)
+
+
+@tangent(subtract)
+def _(z, x, y):
+    t[z] = t[x] - t[y]
 
 
 @primitive(elementwise=True, domain=Domain())
@@ -44,6 +54,11 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z] * x, y)
 
 
+@tangent(multiply)
+def _(z, x, y):
+    t[z] = t[x] * y + x * t[y]
+
+
 @primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (0.5, 2))))
 def divide(x, y):
     return x / y
@@ -53,6 +68,11 @@ def divide(x, y):
 def _(z, x, y):
     d[x] = unbroadcast(d[z] / y, x)
     d[y] = unbroadcast(-d[z] * z / y, y)
+
+
+@tangent(divide)
+def _(z, x, y):
+    t[z] = t[x] / y - t[y] * z / y
 
 
 @primitive(elementwise=True, domain=Domain(ranges=((0.5, 2), (-2, 2))))
@@ -66,6 +86,11 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z] * z * np.log(x), y)
 
 
+@tangent(power)
+def _(z, x, y):
+    t[z] = t[x] * y * x ** (y - 1) + t[y] * z * np.log(x)
+
+
 @primitive(elementwise=True, domain=Domain())
 def negative(x):
     return -x
@@ -74,6 +99,11 @@ def negative(x):
 @adjoint(negative)
 def _(z, x):
     d[x] = -d[z]
+
+
+@tangent(negative)
+def _(z, x):
+    t[z] = -t[x]
 
 
 @primitive(elementwise=True, domain=Domain(apart=True))
@@ -87,6 +117,11 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z] * ((y > x) + 0.5 * (x == y)), y)
 
 
+@tangent(maximum)
+def _(z, x, y):
+    t[z] = t[x] * ((x > y) + 0.5 * (x == y)) + t[y] * ((y > x) + 0.5 * (x == y))
+
+
 @primitive(elementwise=True, domain=Domain(apart=True))
 def minimum(x, y):
     return np.minimum(x, y)
@@ -96,6 +131,11 @@ def minimum(x, y):
 def _(z, x, y):
     d[x] = unbroadcast(d[z] * ((x < y) + 0.5 * (x == y)), x)
     d[y] = unbroadcast(d[z] * ((y < x) + 0.5 * (x == y)), y)
+
+
+@tangent(minimum)
+def _(z, x, y):
+    t[z] = t[x] * ((x < y) + 0.5 * (x == y)) + t[y] * ((y < x) + 0.5 * (x == y))
 
 
 @primitive(elementwise=True, domain=Domain())
@@ -108,6 +148,11 @@ def _(z, x):
     d[x] = d[z] * z
 
 
+@tangent(exp)
+def _(z, x):
+    t[z] = t[x] * z
+
+
 @primitive(elementwise=True, domain=Domain(low=0.2))
 def log(x):
     return np.log(x)
@@ -116,6 +161,11 @@ def log(x):
 @adjoint(log)
 def _(z, x):
     d[x] = d[z] / x
+
+
+@tangent(log)
+def _(z, x):
+    t[z] = t[x] / x
 
 
 @primitive(elementwise=True, domain=Domain())
@@ -128,6 +178,11 @@ def _(z, x):
     d[x] = d[z] * np.cos(x)
 
 
+@tangent(sin)
+def _(z, x):
+    t[z] = t[x] * np.cos(x)
+
+
 @primitive(elementwise=True, domain=Domain())
 def cos(x):
     return np.cos(x)
@@ -136,6 +191,11 @@ def cos(x):
 @adjoint(cos)
 def _(z, x):
     d[x] = -d[z] * np.sin(x)
+
+
+@tangent(cos)
+def _(z, x):
+    t[z] = -t[x] * np.sin(x)
 
 
 @primitive(elementwise=True, domain=Domain())
@@ -148,6 +208,11 @@ def _(z, x):
     d[x] = d[z] * (1 - z * z)
 
 
+@tangent(tanh)
+def _(z, x):
+    t[z] = t[x] * (1 - z * z)
+
+
 @primitive(elementwise=True, domain=Domain(low=0.2))
 def sqrt(x):
     return np.sqrt(x)
@@ -156,6 +221,11 @@ def sqrt(x):
 @adjoint(sqrt)
 def _(z, x):
     d[x] = d[z] / (2 * z)
+
+
+@tangent(sqrt)
+def _(z, x):
+    t[z] = t[x] / (2 * z)
 
 
 @primitive(elementwise=True, domain=Domain(away_from=(0,)))
@@ -168,6 +238,11 @@ def _(z, x):
     d[x] = d[z] * np.sign(x)
 
 
+@tangent(abs)
+def _(z, x):
+    t[z] = t[x] * np.sign(x)
+
+
 @primitive(elementwise=True, domain=Domain())
 def square(x):
     return np.square(x)
@@ -176,6 +251,11 @@ def square(x):
 @adjoint(square)
 def _(z, x):
     d[x] = d[z] * 2 * x
+
+
+@tangent(square)
+def _(z, x):
+    t[z] = t[x] * 2 * x
 
 
 @primitive(elementwise=True, domain=Domain(low=0.2))
@@ -188,6 +268,11 @@ def _(z, x):
     d[x] = d[z] * -0.5 * z / x
 
 
+@tangent(rsqrt)
+def _(z, x):
+    t[z] = t[x] * -0.5 * z / x
+
+
 @primitive(elementwise=True, domain=Domain(low=0.3))
 def reciprocal(x):
     return 1 / x
@@ -196,6 +281,11 @@ def reciprocal(x):
 @adjoint(reciprocal)
 def _(z, x):
     d[x] = -d[z] * z * z
+
+
+@tangent(reciprocal)
+def _(z, x):
+    t[z] = -t[x] * z * z
 
 
 @primitive(elementwise=True, domain=Domain(low=-0.8))
@@ -208,6 +298,11 @@ def _(z, x):
     d[x] = d[z] / (1 + x)
 
 
+@tangent(log1p)
+def _(z, x):
+    t[z] = t[x] / (1 + x)
+
+
 @primitive(elementwise=True, domain=Domain())
 def expm1(x):
     return np.expm1(x)
@@ -216,6 +311,11 @@ def expm1(x):
 @adjoint(expm1)
 def _(z, x):
     d[x] = d[z] * (z + 1)
+
+
+@tangent(expm1)
+def _(z, x):
+    t[z] = t[x] * (z + 1)
 
 
 @primitive(elementwise=True, domain=Domain())
@@ -228,6 +328,11 @@ def _(z, x):
     d[x] = d[z] * z * np.log(2)
 
 
+@tangent(exp2)
+def _(z, x):
+    t[z] = t[x] * z * np.log(2)
+
+
 @primitive(elementwise=True, domain=Domain(low=0.2))
 def log2(x):
     return np.log2(x)
@@ -238,6 +343,11 @@ def _(z, x):
     d[x] = d[z] / (x * np.log(2))
 
 
+@tangent(log2)
+def _(z, x):
+    t[z] = t[x] / (x * np.log(2))
+
+
 @primitive(elementwise=True, domain=Domain(low=0.2))
 def log10(x):
     return np.log10(x)
@@ -246,6 +356,11 @@ def log10(x):
 @adjoint(log10)
 def _(z, x):
     d[x] = d[z] / (x * np.log(10))
+
+
+@tangent(log10)
+def _(z, x):
+    t[z] = t[x] / (x * np.log(10))
 
 
 _math_erf = np.frompyfunc(math.erf, 1, 1)
@@ -262,6 +377,11 @@ def _(z, x):
     d[x] = d[z] * 2 / np.sqrt(np.pi) * np.exp(-x * x)
 
 
+@tangent(erf)
+def _(z, x):
+    t[z] = t[x] * 2 / np.sqrt(np.pi) * np.exp(-x * x)
+
+
 @primitive(elementwise=True, domain=Domain(low=-1.2, high=1.2))
 def tan(x):
     return np.tan(x)
@@ -270,6 +390,11 @@ def tan(x):
 @adjoint(tan)
 def _(z, x):
     d[x] = d[z] * (1 + z * z)
+
+
+@tangent(tan)
+def _(z, x):
+    t[z] = t[x] * (1 + z * z)
 
 
 @primitive(elementwise=True, domain=Domain())
@@ -282,6 +407,11 @@ def _(z, x):
     d[x] = d[z] * np.cosh(x)
 
 
+@tangent(sinh)
+def _(z, x):
+    t[z] = t[x] * np.cosh(x)
+
+
 @primitive(elementwise=True, domain=Domain())
 def cosh(x):
     return np.cosh(x)
@@ -290,6 +420,11 @@ def cosh(x):
 @adjoint(cosh)
 def _(z, x):
     d[x] = d[z] * np.sinh(x)
+
+
+@tangent(cosh)
+def _(z, x):
+    t[z] = t[x] * np.sinh(x)
 
 
 @primitive(elementwise=True, domain=Domain(low=-0.9, high=0.9))
@@ -302,6 +437,11 @@ def _(z, x):
     d[x] = d[z] / np.sqrt(1 - x * x)
 
 
+@tangent(arcsin)
+def _(z, x):
+    t[z] = t[x] / np.sqrt(1 - x * x)
+
+
 @primitive(elementwise=True, domain=Domain(low=-0.9, high=0.9))
 def arccos(x):
     return np.arccos(x)
@@ -310,6 +450,11 @@ def arccos(x):
 @adjoint(arccos)
 def _(z, x):
     d[x] = -d[z] / np.sqrt(1 - x * x)
+
+
+@tangent(arccos)
+def _(z, x):
+    t[z] = -t[x] / np.sqrt(1 - x * x)
 
 
 @primitive(elementwise=True, domain=Domain())
@@ -322,6 +467,11 @@ def _(z, x):
     d[x] = d[z] / (1 + x * x)
 
 
+@tangent(arctan)
+def _(z, x):
+    t[z] = t[x] / (1 + x * x)
+
+
 @primitive(elementwise=True, domain=Domain())
 def arcsinh(x):
     return np.arcsinh(x)
@@ -330,6 +480,11 @@ def arcsinh(x):
 @adjoint(arcsinh)
 def _(z, x):
     d[x] = d[z] / np.sqrt(x * x + 1)
+
+
+@tangent(arcsinh)
+def _(z, x):
+    t[z] = t[x] / np.sqrt(x * x + 1)
 
 
 @primitive(elementwise=True, domain=Domain(low=1.2, high=3))
@@ -342,6 +497,11 @@ def _(z, x):
     d[x] = d[z] / np.sqrt(x * x - 1)
 
 
+@tangent(arccosh)
+def _(z, x):
+    t[z] = t[x] / np.sqrt(x * x - 1)
+
+
 @primitive(elementwise=True, domain=Domain(low=-0.9, high=0.9))
 def arctanh(x):
     return np.arctanh(x)
@@ -350,6 +510,11 @@ def arctanh(x):
 @adjoint(arctanh)
 def _(z, x):
     d[x] = d[z] / (1 - x * x)
+
+
+@tangent(arctanh)
+def _(z, x):
+    t[z] = t[x] / (1 - x * x)
 
 
 @primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (0.5, 2))))
@@ -363,6 +528,11 @@ def _(z, x, y):
     d[y] = unbroadcast(-d[z] * x / (x * x + y * y), y)
 
 
+@tangent(arctan2)
+def _(z, x, y):
+    t[z] = t[x] * y / (x * x + y * y) - t[y] * x / (x * x + y * y)
+
+
 @primitive(elementwise=True, domain=Domain(ranges=((2.2, 2.9), (1, 1.05))))   # x / y stays in (2, 3)
 def mod(x, y):
     return np.mod(x, y)
@@ -372,6 +542,11 @@ def mod(x, y):
 def _(z, x, y):
     d[x] = unbroadcast(d[z], x)
     d[y] = unbroadcast(-d[z] * np.floor_divide(x, y), y)
+
+
+@tangent(mod)
+def _(z, x, y):
+    t[z] = t[x] - t[y] * np.floor_divide(x, y)
 
 
 @primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (-1.5, -0.5), (0.5, 1.5)), apart=True))
@@ -389,6 +564,11 @@ def _(z, x, low, high):
     d[high] = unbroadcast(d[z] * (z == high) * (x != high), high)
 
 
+@tangent(clip)
+def _(z, x, low, high):
+    t[z] = t[x] * (z == x) + t[low] * (z == low) * (x != low) + t[high] * (z == high) * (x != high)
+
+
 @primitive(elementwise=True, domain=Domain(cases=((((2, 3), (3,)), {}), (((1, 3), ()), {})),
                                            fixed={"condition": np.array([True, False, True])}))
 def where(condition, x, y):
@@ -401,6 +581,11 @@ def _(z, condition, x, y):
     d[y] = unbroadcast(np.where(condition, 0, d[z]), y)
 
 
+@tangent(where)
+def _(z, condition, x, y):
+    t[z] = np.where(condition, t[x], 0) + np.where(condition, 0, t[y])
+
+
 @primitive(elementwise=True, domain=Domain(static=({"dtype": "float64"},)))
 def cast(x, *, dtype):
     """x as another dtype (a numpy dtype name); its gradient is cast back to x's dtype."""
@@ -410,6 +595,11 @@ def cast(x, *, dtype):
 @adjoint(cast)
 def _(z, x, *, dtype):
     d[x] = d[z].astype(x.dtype)
+
+
+@tangent(cast)
+def _(z, x, *, dtype):
+    t[z] = t[x].astype(dtype)
 
 
 @primitive(differentiable=False, elementwise=True)
@@ -493,6 +683,11 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z] * x / y, y)
 
 
+@tangent(xlogy)
+def _(z, x, y):
+    t[z] = t[x] * np.log(y) + t[y] * x / y
+
+
 @primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (0.5, 2))))
 def hypot(x, y):
     return np.hypot(x, y)
@@ -504,6 +699,11 @@ def _(z, x, y):
     d[y] = unbroadcast(d[z] * y / z, y)
 
 
+@tangent(hypot)
+def _(z, x, y):
+    t[z] = t[x] * x / z + t[y] * y / z
+
+
 @primitive(elementwise=True, domain=Domain())
 def logaddexp(x, y):
     return np.logaddexp(x, y)
@@ -513,6 +713,11 @@ def logaddexp(x, y):
 def _(z, x, y):
     d[x] = unbroadcast(d[z] * np.exp(x - z), x)
     d[y] = unbroadcast(d[z] * np.exp(y - z), y)
+
+
+@tangent(logaddexp)
+def _(z, x, y):
+    t[z] = t[x] * np.exp(x - z) + t[y] * np.exp(y - z)
 
 
 @primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (-2, 2), (0, 1))))
@@ -527,6 +732,11 @@ def _(z, start, end, weight):
     d[weight] = unbroadcast(d[z] * (end - start), weight)
 
 
+@tangent(lerp)
+def _(z, start, end, weight):
+    t[z] = t[start] * (1 - weight) + t[end] * weight + t[weight] * (end - start)
+
+
 @primitive(elementwise=True, domain=Domain(static=({}, {"value": 0.5})))
 def addcmul(x, t1, t2, *, value=1):
     return x + value * t1 * t2
@@ -537,6 +747,11 @@ def _(z, x, t1, t2, *, value):
     d[x] = unbroadcast(d[z], x)
     d[t1] = unbroadcast(d[z] * value * t2, t1)
     d[t2] = unbroadcast(d[z] * value * t1, t2)
+
+
+@tangent(addcmul)
+def _(z, x, t1, t2, *, value):
+    t[z] = t[x] + value * t[t1] * t2 + value * t1 * t[t2]
 
 
 @primitive(elementwise=True, domain=Domain(ranges=((-2, 2), (-2, 2), (0.5, 2)), static=({}, {"value": -2})))
@@ -551,6 +766,11 @@ def _(z, x, t1, t2, *, value):
     d[t2] = unbroadcast(-d[z] * value * t1 / (t2 * t2), t2)
 
 
+@tangent(addcdiv)
+def _(z, x, t1, t2, *, value):
+    t[z] = t[x] + value * t[t1] / t2 - value * t1 * t[t2] / (t2 * t2)
+
+
 @primitive(elementwise=True, domain=Domain(away_from=(0.0,)))   # its gradient cancels near 0
 def sinc(x):
     """sin(pi x) / (pi x), 1 at 0 (numpy's and MindSpore's normalized sinc)."""
@@ -560,6 +780,11 @@ def sinc(x):
 @adjoint(sinc)
 def _(z, x):
     d[x] = d[z] * np.where(x == 0, 0, (np.cos(np.pi * x) - z) / np.where(x == 0, 1, x))
+
+
+@tangent(sinc)
+def _(z, x):
+    t[z] = t[x] * np.where(x == 0, 0, (np.cos(np.pi * x) - z) / np.where(x == 0, 1, x))
 
 
 @primitive(elementwise=True, domain=Domain())
@@ -572,6 +797,11 @@ def _(z, x):
     d[x] = d[z] * (np.pi / 180)
 
 
+@tangent(deg2rad)
+def _(z, x):
+    t[z] = t[x] * (np.pi / 180)
+
+
 @primitive(elementwise=True, domain=Domain())
 def rad2deg(x):
     return x * (180 / np.pi)
@@ -580,6 +810,11 @@ def rad2deg(x):
 @adjoint(rad2deg)
 def _(z, x):
     d[x] = d[z] * (180 / np.pi)
+
+
+@tangent(rad2deg)
+def _(z, x):
+    t[z] = t[x] * (180 / np.pi)
 
 
 reaches(hypot, np.hypot)
