@@ -3,9 +3,10 @@ central finite differences in float64, on the Domain the entry declares. An entr
 Domain fails here, so the table cannot grow untested."""
 import numpy as np
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
+from msgrad import Tensor, ops
 from msgrad.primitives import TABLE
 
 from gradcheck import check_function, distinct, load_module
@@ -96,3 +97,21 @@ def test_adjoint_matches_finite_differences(name, fn, shapes, data):
 def test_non_differentiable_entries_have_no_adjoint():
     for prim in TABLE.values():
         assert prim.differentiable == (prim.adjoint is not None), prim.name
+
+
+@pytest.mark.parametrize("name, fn, shapes", CALLS)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_forward_and_reverse_mode_agree(name, fn, shapes, data):
+    """<v, J u> == <J^T v, u>: the generated tangent code against the generated adjoint, for
+    random directions u (one per operand) and v (one per output)."""
+    inputs = [Tensor(a) for a in data.draw(operands(TABLE[name], shapes))]
+    tangents = [Tensor(data.draw(hnp.arrays(np.float64, a.shape, elements=st.floats(-1, 1)))) for a in inputs]
+    outputs, dots = ops.jvp(getattr(MODULE, fn), tuple(inputs), tuple(tangents))
+    outputs, dots = (outputs, dots) if isinstance(outputs, tuple) else ((outputs,), (dots,))
+    directions = [Tensor(data.draw(hnp.arrays(np.float64, o.shape, elements=st.floats(-1, 1)))) for o in outputs]
+    _, vjp_fn = ops.vjp(getattr(MODULE, fn), *inputs)
+    grads = vjp_fn(*directions)
+    forward = sum(float(np.sum(v.asnumpy() * t.asnumpy())) for v, t in zip(directions, dots))
+    reverse = sum(float(np.sum(g.asnumpy() * u.asnumpy())) for g, u in zip(grads, tangents))
+    assert forward == pytest.approx(reverse, rel=1e-9, abs=1e-9)

@@ -139,6 +139,9 @@ class _Tangents(_Reverser):
     def tangent_expr(self, op):
         """`op`'s tangent from its template; zeros where no operand has a tangent."""
         if op.prim.differentiable:
+            if op.prim.tangent is None:
+                raise self.program.source.error(op.stmt, f"msgrad has no forward-mode rule for {op.prim.name}",
+                                                "Use reverse mode (grad, vjp, jacrev).")
             params = [a.arg for a in op.prim.tangent.args.args]
             mapping = {params[0]: ast.Name(op.target, ast.Load())}
             mapping.update(zip(params[1:], map(_atom, op.args)))

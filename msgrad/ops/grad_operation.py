@@ -5,6 +5,8 @@ functional `ms.grad` / `ms.value_and_grad`.
 `grad(fn, grad_position, weights, has_aux, return_ids, sens_param)` a function of the same
 kind. Calling one unwraps Tensors and Parameters into arrays, runs the cached generated adjoint,
 and wraps the gradients in Tensors of their inputs' dtypes, in MindSpore's return structure."""
+import itertools
+import linecache
 from dataclasses import dataclass
 
 import numpy as np
@@ -198,15 +200,36 @@ def run_generated(function, params, inputs, extra):
 
 
 def _split(fn):
-    """(instance, function to capture) for a Cell, a bound method or a plain function."""
+    """(instance, function to capture) for a Cell, a bound method, a plain function, or a
+    gradient function (`ms.grad(ms.grad(f))`: a second derivative)."""
     if isinstance(fn, Cell):
         return fn, type(fn).construct
+    if isinstance(fn, _Gradient):
+        return None, _calling(fn)
     if hasattr(fn, "__self__") and hasattr(fn, "__func__"):
         return fn.__self__, fn.__func__
     if callable(fn) and hasattr(fn, "__code__"):
         return None, fn
     raise GradTypeError(f"GradOperation differentiates an nn.Cell or a Python function, "
                         f"not a {type(fn).__name__}")
+
+
+def _calling(gradient):
+    """A Python function (with source, for the compiler) that calls `gradient` and returns
+    what it returns: differentiating it differentiates the gradient's generated code."""
+    code = gradient.function.__code__
+    names = list(code.co_varnames[gradient.instance is not None:code.co_argcount]) + (
+        ["sens"] if gradient.sens_param else [])
+    name = f"gradient_of_{gradient.function.__name__}"
+    text = f"def {name}({', '.join(names)}):\n    return gradient({', '.join(names)})\n"
+    filename = f"<msgrad {name} #{next(_serial)}>"
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
+    namespace = {"gradient": gradient}
+    exec(compile(text, filename, "exec"), namespace)
+    return namespace[name]
+
+
+_serial = itertools.count(1)
 
 
 def _weights(op, weights):
