@@ -6,6 +6,9 @@ class Cell:
     """Base class of networks. Parameters and Cells assigned as attributes are registered, in
     order; a child Cell's Parameters are renamed with its attribute path (`inner.w`)."""
 
+    changes = 0     # counts attribute changes of every Cell: generated code found for one count
+                    # is still right while it stays (see ops/grad_operation.py)
+
     def __init__(self, auto_prefix=True, flags=None):
         object.__setattr__(self, "_params", {})
         object.__setattr__(self, "_cells", {})
@@ -26,6 +29,7 @@ class Cell:
                 param.name = f"{name}.{path}"
             self._cells[name] = value
         object.__setattr__(self, name, value)
+        Cell.changes += 1
 
     def __getattr__(self, name):
         # Only reached when normal lookup fails.
@@ -70,6 +74,7 @@ class Cell:
     def set_train(self, mode=True):
         for _, cell in self.cells_and_names():
             object.__setattr__(cell, "training", mode)
+        Cell.changes += 1
         return self
 
     def set_grad(self, requires_grad=True):

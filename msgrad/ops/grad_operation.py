@@ -51,17 +51,25 @@ class _Gradient:
         self.sens_param, self.value, self.aux = sens_param, value, aux
         self._last = None
         self._plans = {}      # id(Program) -> _Plan
+        self._recent = None   # (Cell.changes, input kinds, program, params, plan) of the last call
 
     def run(self, args):
         """(gradients of the differentiated inputs, of the weights, the outputs or None)."""
         inputs, sens = self._split_sens(args)
-        program, params = program_and_params(self.function, self.instance, inputs)
-        if has_bprop(self.instance):
-            return self._run_bprop(program, params, inputs, sens)
-        plan = self._plans.get(id(program))
-        if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
-            plan = self._plans[id(program)] = self._plan(program, params)
-        self._last = plan.adjoint
+        kinds = tuple(_kind(a, i) for i, a in enumerate(inputs))
+        recent = self._recent
+        if recent is not None and recent[0] == Cell.changes and recent[1] == kinds:
+            program, params, plan = recent[2:]      # no attribute of any Cell changed since
+        else:
+            program = cache.program_for(self.function, self.instance, kinds)
+            params = [cache.resolve(self.instance, ref.path) for ref in program.params]
+            if has_bprop(self.instance):
+                return self._run_bprop(program, params, inputs, sens)
+            plan = self._plans.get(id(program))
+            if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
+                plan = self._plans[id(program)] = self._plan(program, params)
+            self._recent = (Cell.changes, kinds, program, params, plan)
+            self._last = plan.adjoint
         sens_arrays = self._sens_arrays(sens, plan.adjoint.n_sens, program)
         results = run_generated(plan.adjoint.function, params, inputs, sens_arrays)
         grads = results[:len(results) - len(leaves(program.output))] if self.value else results

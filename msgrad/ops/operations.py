@@ -7,6 +7,7 @@ Calling an instance runs its `__call__`, which reaches the primitive table, eage
 the compiler traces it."""
 from .. import primitives as P
 from ..primitives import reaches
+from ..nn.cell import Cell
 from ..tensor import _axis, _dtype_name, _shape
 
 
@@ -15,6 +16,10 @@ class Primitive:
 
     def __repr__(self):
         return f"Prim[{type(self).__name__}]"
+
+    def __setattr__(self, name, value):
+        object.__setattr__(self, name, value)
+        Cell.changes += 1           # code generated for the old attribute is stale
 
 
 def _applying(name, prim):
