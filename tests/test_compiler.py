@@ -72,6 +72,32 @@ def test_changed_attribute_is_never_served_stale_code():
     assert ops.GradOperation()(MODULE.Scaled(scale=1.0))(X).asnumpy().tolist() == [3.0, 4.0]
 
 
+def test_changes_after_a_call_reach_the_next_call():
+    """A gradient function reuses its last program while nothing changed (Cell.changes)."""
+    module = load_module('''
+class Net(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.matmul = ops.MatMul()
+        self.w = ms.Parameter(ms.Tensor([[1.0, 2.0], [3.0, 4.0]], ms.float32), name='w')
+
+    def construct(self, x):
+        y = self.matmul(x, self.w)
+        if self.training:
+            y = y * 10.0
+        return y.sum()
+''')
+    net, x = module.Net(), ms.Tensor([[1.0, 1.0]], ms.float32)
+    grad_fn = ops.GradOperation()(net)
+    assert grad_fn(x).asnumpy().tolist() == [[3.0, 7.0]]
+    net.matmul.transpose_b = True
+    assert grad_fn(x).asnumpy().tolist() == [[4.0, 6.0]]
+    net.set_train()
+    assert grad_fn(x).asnumpy().tolist() == [[40.0, 60.0]]
+    net.w = ms.Parameter(ms.Tensor([[1.0, 0.0], [0.0, 1.0]], ms.float32), name='w')
+    assert grad_fn(x).asnumpy().tolist() == [[10.0, 10.0]]
+
+
 def test_redefined_class_gets_new_code():
     first = load_module('''
 class Net(nn.Cell):
