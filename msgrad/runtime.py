@@ -226,12 +226,17 @@ def batch_standardize(x, eps):
     return (x - np.mean(x, axes, keepdims=True)) / np.sqrt(np.var(x, axes, keepdims=True) + eps)
 
 
+def class_axis(logits):
+    """The class axis of logits: 0 for one sample (C,), else 1 (N, C, ...)."""
+    return 0 if np.ndim(logits) == 1 else 1
+
+
 def cross_entropy_terms(logits, target, weight, ignore_index, label_smoothing):
     """What cross_entropy and its gradients share, as MindSpore defines the loss: the class axis
     (0 for one sample (C,), else 1), log_softmax of the logits along it, the target distribution
     (smoothed; all zero for an ignored sample), the class weights shaped along the class axis (1
     without), and the one-hot of the counted class-index targets (None for probabilities)."""
-    axis = 0 if np.ndim(logits) == 1 else 1
+    axis = class_axis(logits)
     n = np.shape(logits)[axis]
     along = (n,) + (1,) * (np.ndim(logits) - axis - 1)
     logp = log_probabilities(logits, axis)
@@ -242,6 +247,12 @@ def cross_entropy_terms(logits, target, weight, ignore_index, label_smoothing):
     one_hot = (np.reshape(np.arange(n), along) == np.expand_dims(target, axis)) & counted
     probs = one_hot * (1 - label_smoothing) + counted * (label_smoothing / n)
     return axis, logp, probs.astype(logp.dtype), weights, one_hot
+
+
+def cross_entropy_losses(logits, target, weight, ignore_index, label_smoothing):
+    """Each sample's loss (reduction 'none'), linear in the class weights."""
+    axis, logp, probs, weights, _ = cross_entropy_terms(logits, target, weight, ignore_index, label_smoothing)
+    return -np.sum(weights * probs * logp, axis)
 
 
 def cross_entropy_divisor(logp, weights, one_hot, axis):
@@ -342,6 +353,16 @@ def conv2d_windows(x, kernel, stride, padding, dilation, groups):
     windows = sliding_windows(x, kernel, stride, dilation, pads)
     n, c = np.shape(x)[:2]
     return windows.reshape((n, groups, c // groups) + windows.shape[2:])
+
+
+def convolve2d(x, w, stride, padding, dilation, groups):
+    """The cross-correlation of x (N, C, H, W) with w (O, C / groups, KH, KW): conv2d's value,
+    and its tangent (it is linear in each of x and w)."""
+    windows = conv2d_windows(x, np.shape(w)[2:], stride, padding, dilation, groups)
+    weights = np.split(w, groups)
+    out = np.concatenate([np.tensordot(windows[:, i], weights[i], ([1, 4, 5], [1, 2, 3]))
+                          for i in range(groups)], axis=3)
+    return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
 
 
 def conv2d_grad_input(g, x, w, stride, padding, dilation, groups):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import dtype as mstype
-from .core import Domain, adjoint, d, primitive
+from .core import Domain, adjoint, d, primitive, t, tangent
 
 
 @primitive(differentiable=False, elementwise=True)
@@ -19,6 +19,11 @@ def identity(x):
 @adjoint(identity)
 def _(z, x):
     d[x] = d[z]
+
+
+@tangent(identity)
+def _(z, x):
+    t[z] = t[x]
 
 
 @primitive(differentiable=False)

@@ -2,7 +2,7 @@
 `...`), and `x[i]` with an index computed at run time (a loop counter)."""
 import numpy as np
 
-from .core import Domain, adjoint, d, primitive
+from .core import Domain, adjoint, d, primitive, t, tangent
 from ..runtime import unindex
 
 
@@ -18,6 +18,11 @@ def _(z, x, *, key):
     d[x] = unindex(d[z], x, key)
 
 
+@tangent(getitem)
+def _(z, x, *, key):
+    t[z] = t[x][key]
+
+
 @primitive(domain=Domain(cases=((((3, 2),), {}), (((4,),), {})), fixed={"i": 2}))
 def index(x, i):
     return x[i]
@@ -26,3 +31,8 @@ def index(x, i):
 @adjoint(index)
 def _(z, x, i):
     d[x] = unindex(d[z], x, i)
+
+
+@tangent(index)
+def _(z, x, i):
+    t[z] = t[x][i]

@@ -2,7 +2,7 @@
 `swapaxes` steps (see primitives/shape.py)."""
 import numpy as np
 
-from .core import Domain, adjoint, d, primitive, reaches, static
+from .core import Domain, adjoint, d, primitive, reaches, static, t, tangent
 from ..runtime import matmul_grad_x, matmul_grad_y, tensordot_grad_x, tensordot_grad_y
 
 
@@ -17,6 +17,11 @@ def matmul(x, y):
 def _(z, x, y):
     d[x] = matmul_grad_x(d[z], x, y)
     d[y] = matmul_grad_y(d[z], x, y)
+
+
+@tangent(matmul)
+def _(z, x, y):
+    t[z] = t[x] @ y + x @ t[y]
 
 
 reaches(matmul, np.matmul)
@@ -34,6 +39,11 @@ def tensordot(x, y, *, axes=2):
 def _(z, x, y, *, axes):
     d[x] = tensordot_grad_x(d[z], x, y, axes)
     d[y] = tensordot_grad_y(d[z], x, y, axes)
+
+
+@tangent(tensordot)
+def _(z, x, y, *, axes):
+    t[z] = np.tensordot(t[x], y, axes) + np.tensordot(x, t[y], axes)
 
 
 @primitive(domain=Domain(cases=tuple((shapes, {"equation": equation}) for equation, shapes in [
@@ -56,6 +66,11 @@ def _(z, x, y, *, equation):
     else:
         d[y] = np.broadcast_to(np.expand_dims(np.einsum(einsum_grad_equation(equation, 1), d[z], x),
                                               einsum_summed_axes(equation, 1)), np.shape(y))
+
+
+@tangent(einsum)
+def _(z, x, y, *, equation):
+    t[z] = np.einsum(equation, t[x], y) + np.einsum(equation, x, t[y])
 
 
 def _einsum_labels(equation, operand):

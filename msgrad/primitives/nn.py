@@ -1,5 +1,5 @@
 """Neural-network operations: activations, softmax, dropout, convolution, pooling, normalization
-and losses, with their adjoints. Layouts are MindSpore's (NCHW; the class axis of logits is 1).
+and losses, with their adjoints and tangents. Layouts are MindSpore's (NCHW; the class axis of logits is 1).
 
 Static window arguments arrive normalized by msgrad/ops/nn_ops.py: `kernel_size`, `stride` and
 `dilation` are (height, width) pairs, `padding` is (top, bottom, left, right) or 'same'. The
@@ -8,10 +8,10 @@ code finds it too."""
 import numpy as np
 
 from .. import context
-from ..runtime import (avg_pool2d_divisor, batch_standardize, channels, combine_windows, conv2d_windows,
+from ..runtime import (avg_pool2d_divisor, batch_standardize, channels, combine_windows, convolve2d,
                        cross_entropy_divisor, cross_entropy_grad_logits, cross_entropy_terms,
                        log_probabilities, max_pool2d_hits, normal_cdf, pool_windows)
-from .core import Domain, adjoint, d, primitive
+from .core import Domain, adjoint, d, primitive, t, tangent
 
 # -- activations -----------------------------------------------------------------------------------
 
@@ -26,6 +26,11 @@ def _(z, x):
     d[x] = d[z] * (z > 0)
 
 
+@tangent(relu)
+def _(z, x):
+    t[z] = t[x] * (z > 0)
+
+
 @primitive(elementwise=True, domain=Domain(low=-2.0, high=8.0, away_from=(0.0, 6.0)))
 def relu6(x):
     return np.clip(x, 0, 6)
@@ -34,6 +39,11 @@ def relu6(x):
 @adjoint(relu6)
 def _(z, x):
     d[x] = d[z] * (x > 0) * (x <= 6)       # 1 at x = 6 and 0 at x = 0, as MindSpore
+
+
+@tangent(relu6)
+def _(z, x):
+    t[z] = t[x] * (x > 0) * (x <= 6)
 
 
 @primitive(elementwise=True, domain=Domain(away_from=(0.0,), static=({}, {"alpha": 0.01}, {"alpha": 1.5})))
@@ -47,6 +57,11 @@ def _(z, x, *, alpha):
     d[x] = np.where(x > 0, d[z], np.where(x < 0, alpha * d[z], (1 + alpha) / 2 * d[z]))
 
 
+@tangent(leaky_relu)
+def _(z, x, *, alpha):
+    t[z] = np.where(x > 0, t[x], np.where(x < 0, alpha * t[x], (1 + alpha) / 2 * t[x]))
+
+
 @primitive(elementwise=True, domain=Domain(away_from=(0.0,), static=({}, {"alpha": 0.5})))
 def elu(x, *, alpha=1.0):
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
@@ -55,6 +70,11 @@ def elu(x, *, alpha=1.0):
 @adjoint(elu)
 def _(z, x, *, alpha):
     d[x] = np.where(x > 0, d[z], d[z] * (z + alpha))
+
+
+@tangent(elu)
+def _(z, x, *, alpha):
+    t[z] = np.where(x > 0, t[x], t[x] * (z + alpha))
 
 
 @primitive(elementwise=True, domain=Domain(static=({}, {"approximate": "tanh"})))
@@ -70,6 +90,11 @@ def _(z, x, *, approximate):
     d[x] = d[z] * gelu_derivative(x, approximate)
 
 
+@tangent(gelu)
+def _(z, x, *, approximate):
+    t[z] = t[x] * gelu_derivative(x, approximate)
+
+
 @primitive(elementwise=True, domain=Domain(low=-4.0, high=4.0))
 def sigmoid(x):
     return np.exp(-np.logaddexp(0, -x))
@@ -78,6 +103,11 @@ def sigmoid(x):
 @adjoint(sigmoid)
 def _(z, x):
     d[x] = d[z] * z * (1 - z)
+
+
+@tangent(sigmoid)
+def _(z, x):
+    t[z] = t[x] * z * (1 - z)
 
 
 @primitive(elementwise=True, domain=Domain(away_from=(1.5,), static=({}, {"beta": 2, "threshold": 3})))
@@ -90,6 +120,11 @@ def softplus(x, *, beta=1, threshold=20):
 @adjoint(softplus)
 def _(z, x, *, beta, threshold):
     d[x] = d[z] * np.where(beta * x > threshold, 1, -np.expm1(-(beta * z)))   # sigmoid(beta x)
+
+
+@tangent(softplus)
+def _(z, x, *, beta, threshold):
+    t[z] = t[x] * np.where(beta * x > threshold, 1, -np.expm1(-(beta * z)))
 
 
 _AXIS_CASES = tuple(((shape,), static) for shape, static in [
@@ -107,6 +142,11 @@ def _(z, x, *, axis):
     d[x] = z * (d[z] - np.sum(d[z] * z, axis, keepdims=True))
 
 
+@tangent(softmax)
+def _(z, x, *, axis):
+    t[z] = z * (t[x] - np.sum(t[x] * z, axis, keepdims=True))
+
+
 @primitive(domain=Domain(cases=_AXIS_CASES))
 def log_softmax(x, *, axis=-1):
     return log_probabilities(x, axis)
@@ -115,6 +155,11 @@ def log_softmax(x, *, axis=-1):
 @adjoint(log_softmax)
 def _(z, x, *, axis):
     d[x] = d[z] - np.exp(z) * np.sum(d[z], axis, keepdims=True)
+
+
+@tangent(log_softmax)
+def _(z, x, *, axis):
+    t[z] = t[x] - np.sum(np.exp(z) * t[x], axis, keepdims=True)
 
 
 # -- dropout -----------------------------------------------------------------------------------------
@@ -138,6 +183,11 @@ def _(z, x, mask, *, keep_prob):
     d[x] = d[z] * mask / keep_prob
 
 
+@tangent(dropout)
+def _(z, x, mask, *, keep_prob):
+    t[z] = t[x] * mask / keep_prob
+
+
 # -- convolution and pooling (NCHW) ----------------------------------------------------------------
 
 
@@ -147,17 +197,18 @@ def _(z, x, mask, *, keep_prob):
     (((1, 2, 3, 4), (2, 1, 2, 2)), {"padding": (1, 0, 2, 1), "dilation": (2, 1), "groups": 2}))))
 def conv2d(x, w, *, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1), groups=1):
     """The cross-correlation of x (N, C, H, W) with w (O, C / groups, KH, KW), as MindSpore's Conv2D."""
-    windows = conv2d_windows(x, w.shape[2:], stride, padding, dilation, groups)
-    weights = np.split(w, groups)
-    out = np.concatenate([np.tensordot(windows[:, i], weights[i], ([1, 4, 5], [1, 2, 3]))
-                          for i in range(groups)], axis=3)
-    return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
+    return convolve2d(x, w, stride, padding, dilation, groups)
 
 
 @adjoint(conv2d)
 def _(z, x, w, *, stride, padding, dilation, groups):
     d[x] = conv2d_grad_input(d[z], x, w, stride, padding, dilation, groups)
     d[w] = conv2d_grad_weight(d[z], x, w, stride, padding, dilation, groups)
+
+
+@tangent(conv2d)
+def _(z, x, w, *, stride, padding, dilation, groups):
+    t[z] = convolve2d(t[x], w, stride, padding, dilation, groups) + convolve2d(x, t[w], stride, padding, dilation, groups)
 
 
 @primitive(domain=Domain(cases=((((2, 3), (3,)), {}), (((2, 3, 2, 2), (3,)), {}))))
@@ -170,6 +221,11 @@ def bias_add(x, b):
 def _(z, x, b):
     d[x] = d[z]
     d[b] = sum_to_channels(d[z])
+
+
+@tangent(bias_add)
+def _(z, x, b):
+    t[z] = t[x] + channels(t[b], x)
 
 
 @primitive(domain=Domain(distinct=True, cases=(
@@ -186,6 +242,13 @@ def max_pool2d(x, *, kernel_size, stride, padding=(0, 0, 0, 0), dilation=(1, 1),
 @adjoint(max_pool2d)
 def _(z, x, *, kernel_size, stride, padding, dilation, ceil_mode):
     d[x] = max_pool2d_grad(d[z], x, z, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+@tangent(max_pool2d)
+def _(z, x, *, kernel_size, stride, padding, dilation, ceil_mode):
+    # each window's tangent at its maximum (the first of tied ones, as the adjoint)
+    t[z] = np.sum(pool_windows(t[x], kernel_size, stride, padding, dilation, ceil_mode, 0)[0] *
+                  max_pool2d_hits(x, z, kernel_size, stride, padding, dilation, ceil_mode)[0], axis=(4, 5))
 
 
 @primitive(differentiable=False)
@@ -223,6 +286,12 @@ def _(z, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, divis
                            divisor_override)
 
 
+@tangent(avg_pool2d)
+def _(z, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    t[z] = combine_windows(pool_windows(t[x], kernel_size, stride, padding, (1, 1), ceil_mode, 0)[0], np.add) / \
+        avg_pool2d_divisor(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
 # -- normalization ---------------------------------------------------------------------------------
 
 
@@ -238,6 +307,11 @@ def _(z, x, *, axis, eps):
     d[x] = standardize_grad(d[z], z, x, axis, eps)
 
 
+@tangent(standardize)
+def _(z, x, *, axis, eps):
+    t[z] = standardize_grad(t[x], z, x, axis, eps)       # its Jacobian is symmetric
+
+
 @primitive(domain=Domain(cases=((((4, 3), (3,), (3,)), {"eps": 0.01}),
                                 (((2, 3, 2, 2), (3,), (3,)), {"eps": 0.01}))))
 def batch_norm_train(x, weight, bias, *, eps=1e-5):
@@ -250,6 +324,12 @@ def _(z, x, weight, bias, *, eps):
     d[x] = standardize_grad(d[z] * channels(weight, x), batch_standardize(x, eps), x, channel_axes(x), eps)
     d[weight] = sum_to_channels(d[z] * batch_standardize(x, eps))
     d[bias] = sum_to_channels(d[z])
+
+
+@tangent(batch_norm_train)
+def _(z, x, weight, bias, *, eps):
+    t[z] = (standardize_grad(t[x], batch_standardize(x, eps), x, channel_axes(x), eps) * channels(weight, x)
+            + batch_standardize(x, eps) * channels(t[weight], x) + channels(t[bias], x))
 
 
 @primitive(domain=Domain(ranges=((-2, 2), (-1, 1), (0.5, 2), (-2, 2), (-2, 2)), cases=(
@@ -267,6 +347,15 @@ def _(z, x, mean, var, weight, bias, *, eps):
     d[var] = -0.5 * sum_to_channels(d[z] * (x - channels(mean, x))) * weight / (var + eps) ** 1.5
     d[weight] = sum_to_channels(d[z] * (x - channels(mean, x))) / np.sqrt(var + eps)
     d[bias] = sum_to_channels(d[z])
+
+
+@tangent(batch_norm_eval)
+def _(z, x, mean, var, weight, bias, *, eps):
+    t[z] = (t[x] * channels(weight / np.sqrt(var + eps), x)
+            - channels(t[mean] * weight / np.sqrt(var + eps), x)
+            - (x - channels(mean, x)) * channels(0.5 * t[var] * weight / (var + eps) ** 1.5, x)
+            + (x - channels(mean, x)) * channels(t[weight] / np.sqrt(var + eps), x)
+            + channels(t[bias], x))
 
 
 # -- losses ----------------------------------------------------------------------------------------
@@ -298,6 +387,23 @@ def _(z, logits, target, weight, *, ignore_index, reduction, label_smoothing):
                                           label_smoothing)
 
 
+@tangent(cross_entropy)
+def _(z, logits, target, weight, *, ignore_index, reduction, label_smoothing):
+    if reduction == "none":    # a loss per sample: its gradient row summed along the class axis; linear in weight
+        t[z] = (np.sum(t[logits] * cross_entropy_grad_logits(1.0, logits, target, weight, ignore_index, reduction,
+                                                             label_smoothing), class_axis(logits))
+                + np.sum(t[target] * cross_entropy_grad_target(1.0, logits, target, weight, ignore_index, reduction,
+                                                               label_smoothing), class_axis(logits))
+                + cross_entropy_losses(logits, target, t[weight], ignore_index, label_smoothing))
+    else:                      # one loss: its gradient is the Jacobian
+        t[z] = (np.sum(t[logits] * cross_entropy_grad_logits(1.0, logits, target, weight, ignore_index, reduction,
+                                                             label_smoothing))
+                + np.sum(t[target] * cross_entropy_grad_target(1.0, logits, target, weight, ignore_index, reduction,
+                                                               label_smoothing))
+                + np.sum(t[weight] * cross_entropy_grad_weight(1.0, logits, target, weight, ignore_index, reduction,
+                                                               label_smoothing)))
+
+
 @primitive(domain=Domain(cases=((((3, 4),), {}),), fixed={"labels": np.array([1, 0, 3])}))
 def sparse_softmax_cross_entropy_grad(logits, labels):
     """What SparseSoftmaxCrossEntropyWithLogits(is_grad=True) returns: the gradient of the mean
@@ -308,6 +414,11 @@ def sparse_softmax_cross_entropy_grad(logits, labels):
 @adjoint(sparse_softmax_cross_entropy_grad)
 def _(z, logits, labels):
     d[logits] = softmax_grad(d[z] / len(logits), logits, -1)
+
+
+@tangent(sparse_softmax_cross_entropy_grad)
+def _(z, logits, labels):
+    t[z] = softmax_grad(t[logits], logits, -1) / len(logits)
 
 
 # -- more activations (MindSpore 2.10; gradients at the kinks as MindSpore computes them) ----------
@@ -323,6 +434,11 @@ def _(z, x):
     d[x] = d[z] * np.exp(-np.logaddexp(0, -x)) * (1 + x * np.exp(-np.logaddexp(0, x)))
 
 
+@tangent(silu)
+def _(z, x):
+    t[z] = t[x] * np.exp(-np.logaddexp(0, -x)) * (1 + x * np.exp(-np.logaddexp(0, x)))
+
+
 @primitive(elementwise=True, domain=Domain(low=-4.0, high=4.0))
 def mish(x):
     return x * np.tanh(np.logaddexp(0, x))
@@ -331,6 +447,12 @@ def mish(x):
 @adjoint(mish)
 def _(z, x):
     d[x] = d[z] * (np.tanh(np.logaddexp(0, x))
+                   + x * (1 - np.tanh(np.logaddexp(0, x)) ** 2) * np.exp(-np.logaddexp(0, -x)))
+
+
+@tangent(mish)
+def _(z, x):
+    t[z] = t[x] * (np.tanh(np.logaddexp(0, x))
                    + x * (1 - np.tanh(np.logaddexp(0, x)) ** 2) * np.exp(-np.logaddexp(0, -x)))
 
 
@@ -345,6 +467,11 @@ def _(z, x):
     d[x] = d[z] * np.where(x >= 0, 1.0507009873554805, 1.7580993408473766 * np.exp(np.minimum(x, 0)))
 
 
+@tangent(selu)
+def _(z, x):
+    t[z] = t[x] * np.where(x >= 0, 1.0507009873554805, 1.7580993408473766 * np.exp(np.minimum(x, 0)))
+
+
 @primitive(elementwise=True, domain=Domain(static=({}, {"alpha": 0.5}, {"alpha": 2.0})))
 def celu(x, *, alpha=1.0):
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0) / alpha))
@@ -353,6 +480,11 @@ def celu(x, *, alpha=1.0):
 @adjoint(celu)
 def _(z, x, *, alpha):
     d[x] = d[z] * np.where(x > 0, 1, np.exp(np.minimum(x, 0) / alpha))
+
+
+@tangent(celu)
+def _(z, x, *, alpha):
+    t[z] = t[x] * np.where(x > 0, 1, np.exp(np.minimum(x, 0) / alpha))
 
 
 @primitive(elementwise=True, domain=Domain(low=-3.0, high=3.0, away_from=(-1.0, 1.0, -0.5, 1.5),
@@ -367,6 +499,11 @@ def _(z, x, *, min_val, max_val):
     d[x] = d[z] * ((x > min_val) * (x < max_val) + 0.5 * (x == min_val) + 0.5 * (x == max_val))
 
 
+@tangent(hardtanh)
+def _(z, x, *, min_val, max_val):
+    t[z] = t[x] * ((x > min_val) * (x < max_val) + 0.5 * (x == min_val) + 0.5 * (x == max_val))
+
+
 @primitive(elementwise=True, domain=Domain(low=-4.0, high=4.0, away_from=(-3.0, 3.0)))
 def hardsigmoid(x):
     return np.clip(x / 6 + 0.5, 0, 1)
@@ -375,6 +512,11 @@ def hardsigmoid(x):
 @adjoint(hardsigmoid)
 def _(z, x):
     d[x] = d[z] * (x > -3) * (x < 3) / 6          # 0 at -3 and 3, as MindSpore
+
+
+@tangent(hardsigmoid)
+def _(z, x):
+    t[z] = t[x] * (x > -3) * (x < 3) / 6
 
 
 @primitive(elementwise=True, domain=Domain(low=-4.0, high=4.0, away_from=(-3.0, 3.0)))
@@ -388,6 +530,11 @@ def _(z, x):
     d[x] = d[z] * np.where(x < -3, 0, np.where(x > 3, 1, x / 3 + 0.5))
 
 
+@tangent(hardswish)
+def _(z, x):
+    t[z] = t[x] * np.where(x < -3, 0, np.where(x > 3, 1, x / 3 + 0.5))
+
+
 @primitive(elementwise=True, domain=Domain())
 def softsign(x):
     return x / (1 + np.abs(x))
@@ -396,6 +543,11 @@ def softsign(x):
 @adjoint(softsign)
 def _(z, x):
     d[x] = d[z] / (1 + np.abs(x)) ** 2
+
+
+@tangent(softsign)
+def _(z, x):
+    t[z] = t[x] / (1 + np.abs(x)) ** 2
 
 
 @primitive(elementwise=True, domain=Domain(low=-4.0, high=4.0))
@@ -408,6 +560,11 @@ def _(z, x):
     d[x] = d[z] * np.exp(-np.logaddexp(0, x))
 
 
+@tangent(logsigmoid)
+def _(z, x):
+    t[z] = t[x] * np.exp(-np.logaddexp(0, x))
+
+
 @primitive(elementwise=True, domain=Domain())
 def tanhshrink(x):
     return x - np.tanh(x)
@@ -416,6 +573,11 @@ def tanhshrink(x):
 @adjoint(tanhshrink)
 def _(z, x):
     d[x] = d[z] * np.tanh(x) ** 2
+
+
+@tangent(tanhshrink)
+def _(z, x):
+    t[z] = t[x] * np.tanh(x) ** 2
 
 
 @primitive(elementwise=True, domain=Domain(away_from=(-0.5, 0.5, -1.0, 1.0), static=({}, {"lambd": 1.0})))
@@ -428,6 +590,11 @@ def _(z, x, *, lambd):
     d[x] = d[z] * (np.abs(x) > lambd)                # 0 at -lambd and lambd, as MindSpore
 
 
+@tangent(softshrink)
+def _(z, x, *, lambd):
+    t[z] = t[x] * (np.abs(x) > lambd)
+
+
 @primitive(elementwise=True, domain=Domain(away_from=(-0.5, 0.5, -1.0, 1.0), static=({}, {"lambd": 1.0})))
 def hardshrink(x, *, lambd=0.5):
     return np.where(np.abs(x) > lambd, x, 0 * x)
@@ -436,3 +603,8 @@ def hardshrink(x, *, lambd=0.5):
 @adjoint(hardshrink)
 def _(z, x, *, lambd):
     d[x] = d[z] * (np.abs(x) > lambd)                # 0 at -lambd and lambd, as MindSpore
+
+
+@tangent(hardshrink)
+def _(z, x, *, lambd):
+    t[z] = t[x] * (np.abs(x) > lambd)

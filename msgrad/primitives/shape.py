@@ -2,7 +2,7 @@
 dropped axes, joining, splitting, repeating and gathering."""
 import numpy as np
 
-from .core import Domain, adjoint, d, primitive, static
+from .core import Domain, adjoint, d, primitive, static, t, tangent
 from ..runtime import undiagonal, unbroadcast, unrepeat, unsplit, untake, untake_along_axis, untile
 
 
@@ -17,6 +17,11 @@ def _(z, x, *, shape):
     d[x] = np.reshape(d[z], np.shape(x))
 
 
+@tangent(reshape)
+def _(z, x, *, shape):
+    t[z] = np.reshape(t[x], shape)
+
+
 @primitive(domain=Domain(cases=((((2, 3),), {}), (((2, 3, 4),), {"axes": (2, 0, 1)}))))
 def transpose(x, *, axes=None):
     return np.transpose(x, axes)
@@ -28,6 +33,11 @@ def _(z, x, *, axes):
         d[x] = np.transpose(d[z])
     else:
         d[x] = np.transpose(d[z], inverse_permutation(axes))
+
+
+@tangent(transpose)
+def _(z, x, *, axes):
+    t[z] = np.transpose(t[x], axes)
 
 
 @static
@@ -47,6 +57,11 @@ def _(z, x, *, axis1, axis2):
     d[x] = np.swapaxes(d[z], axis1, axis2)
 
 
+@tangent(swapaxes)
+def _(z, x, *, axis1, axis2):
+    t[z] = np.swapaxes(t[x], axis1, axis2)
+
+
 @primitive(domain=Domain(cases=((((2, 3),), {"axis": 0}), (((2, 3),), {"axis": -1}),
                                 (((3,),), {"axis": (0, 2)}))))
 def expand_dims(x, *, axis):
@@ -58,6 +73,11 @@ def _(z, x, *, axis):
     d[x] = np.reshape(d[z], np.shape(x))
 
 
+@tangent(expand_dims)
+def _(z, x, *, axis):
+    t[z] = np.expand_dims(t[x], axis)
+
+
 @primitive(domain=Domain(cases=((((1, 3, 1),), {}), (((1, 3, 1),), {"axis": 0}),
                                 (((1, 3, 1),), {"axis": (0, 2)}))))
 def squeeze(x, *, axis=None):
@@ -67,6 +87,11 @@ def squeeze(x, *, axis=None):
 @adjoint(squeeze)
 def _(z, x, *, axis):
     d[x] = np.reshape(d[z], np.shape(x))
+
+
+@tangent(squeeze)
+def _(z, x, *, axis):
+    t[z] = np.squeeze(t[x], axis)
 
 
 @primitive(domain=Domain(cases=((((2, 3, 4),), {}), (((2, 3, 4),), {"start_dim": 1}),
@@ -83,6 +108,11 @@ def _(z, x, *, start_dim, end_dim):
     d[x] = np.reshape(d[z], np.shape(x))
 
 
+@tangent(flatten)
+def _(z, x, *, start_dim, end_dim):
+    t[z] = np.reshape(t[x], np.shape(z))
+
+
 @primitive(domain=Domain(cases=((((1, 3),), {"shape": (2, 3)}), (((3,),), {"shape": (2, 2, 3)}),
                                 (((2, 1),), {"shape": (-1, 3)}))))
 def broadcast_to(x, *, shape):
@@ -96,6 +126,11 @@ def _(z, x, *, shape):
     d[x] = unbroadcast(d[z], x)
 
 
+@tangent(broadcast_to)
+def _(z, x, *, shape):
+    t[z] = np.broadcast_to(t[x], np.shape(z))
+
+
 @primitive(domain=Domain(cases=((((2, 3),), {"reps": (2, 1)}), (((3,),), {"reps": (2, 2)}),
                                 (((2, 3),), {"reps": (2,)}))))
 def tile(x, *, reps):
@@ -107,6 +142,11 @@ def _(z, x, *, reps):
     d[x] = untile(d[z], x, reps)
 
 
+@tangent(tile)
+def _(z, x, *, reps):
+    t[z] = np.tile(t[x], reps)
+
+
 @primitive(domain=Domain(cases=((((2, 3), (2, 1)), {"axis": 1}), (((1, 3), (2, 3)), {"axis": 0}))))
 def concatenate(x, y, *, axis=0):
     return np.concatenate((x, y), axis=axis)
@@ -116,6 +156,11 @@ def concatenate(x, y, *, axis=0):
 def _(z, x, y, *, axis):
     d[x] = np.split(d[z], [np.shape(x)[axis]], axis=axis)[0]
     d[y] = np.split(d[z], [np.shape(x)[axis]], axis=axis)[1]
+
+
+@tangent(concatenate)
+def _(z, x, y, *, axis):
+    t[z] = unsplit(t[x], z, [np.shape(x)[axis]], 0, axis) + unsplit(t[y], z, [np.shape(x)[axis]], 1, axis)
 
 
 @primitive(domain=Domain(cases=((((2, 4),), {"sections": 2, "index": 1, "axis": 1}),
@@ -131,6 +176,11 @@ def _(z, x, *, sections, index, axis):
     d[x] = unsplit(d[z], x, sections, index, axis)
 
 
+@tangent(split_piece)
+def _(z, x, *, sections, index, axis):
+    t[z] = np.split(t[x], sections, axis=axis)[index]
+
+
 @primitive(domain=Domain(cases=((((2, 3),), {"axis": 1}), (((3, 2),), {"axis": 0})),
                          fixed={"indices": np.array([[0, 2], [2, 2]])}))
 def gather(x, indices, *, axis):
@@ -143,6 +193,11 @@ def _(z, x, indices, *, axis):
     d[x] = untake(d[z], x, indices, axis)
 
 
+@tangent(gather)
+def _(z, x, indices, *, axis):
+    t[z] = np.take(t[x], indices, axis=axis)
+
+
 @primitive(domain=Domain(cases=((((2, 3),), {"axis": 1}), (((2, 3),), {"axis": 0})),
                          fixed={"indices": np.array([[1, 0, 1]])}))
 def take_along_axis(x, indices, *, axis):
@@ -153,6 +208,11 @@ def take_along_axis(x, indices, *, axis):
 @adjoint(take_along_axis)
 def _(z, x, indices, *, axis):
     d[x] = untake_along_axis(d[z], x, indices, axis)
+
+
+@tangent(take_along_axis)
+def _(z, x, indices, *, axis):
+    t[z] = np.take_along_axis(t[x], indices, axis=axis)
 
 
 def concat(tensors, axis=0):
@@ -190,6 +250,11 @@ def _(z, x, *, dims):
     d[x] = np.flip(d[z], dims)
 
 
+@tangent(flip)
+def _(z, x, *, dims):
+    t[z] = np.flip(t[x], dims)
+
+
 @primitive(domain=Domain(cases=((((2, 3),), {"shifts": 1}), (((2, 3),), {"shifts": (1, -2), "axis": (0, 1)}),
                                 (((2, 3, 2),), {"shifts": 2, "axis": 1}))))
 def roll(x, *, shifts, axis=None):
@@ -199,6 +264,11 @@ def roll(x, *, shifts, axis=None):
 @adjoint(roll)
 def _(z, x, *, shifts, axis):
     d[x] = np.roll(d[z], negated(shifts), axis)
+
+
+@tangent(roll)
+def _(z, x, *, shifts, axis):
+    t[z] = np.roll(t[x], shifts, axis)
 
 
 @static
@@ -217,6 +287,11 @@ def _(z, x, *, k):
     d[x] = np.tril(d[z], k)
 
 
+@tangent(tril)
+def _(z, x, *, k):
+    t[z] = np.tril(t[x], k)
+
+
 @primitive(domain=Domain(cases=((((3, 3),), {}), (((2, 3, 4),), {"k": 1}), (((3, 2),), {"k": -1}))))
 def triu(x, *, k=0):
     return np.triu(x, k)
@@ -225,6 +300,11 @@ def triu(x, *, k=0):
 @adjoint(triu)
 def _(z, x, *, k):
     d[x] = np.triu(d[z], k)
+
+
+@tangent(triu)
+def _(z, x, *, k):
+    t[z] = np.triu(t[x], k)
 
 
 @primitive(domain=Domain(cases=((((3, 3),), {}), (((2, 3),), {"offset": 1}), (((3, 2),), {"offset": -1}),
@@ -240,6 +320,11 @@ def _(z, x, *, offset, axis1, axis2):
     d[x] = undiagonal(d[z], x, offset, axis1, axis2)
 
 
+@tangent(diagonal)
+def _(z, x, *, offset, axis1, axis2):
+    t[z] = np.diagonal(t[x], offset, axis1, axis2).copy()
+
+
 @primitive(domain=Domain(cases=((((3, 3),), {}), (((2, 4),), {}), (((3, 1),), {}))))
 def trace(x):
     """The sum of the main diagonal of a matrix."""
@@ -249,6 +334,11 @@ def trace(x):
 @adjoint(trace)
 def _(z, x):
     d[x] = d[z] * np.eye(*np.shape(x))
+
+
+@tangent(trace)
+def _(z, x):
+    t[z] = np.trace(t[x])
 
 
 @primitive(domain=Domain(cases=((((2, 3),), {"repeats": 2}), (((2, 3),), {"repeats": 3, "axis": 1}),
@@ -261,3 +351,8 @@ def repeat_interleave(x, *, repeats, axis=None):
 @adjoint(repeat_interleave)
 def _(z, x, *, repeats, axis):
     d[x] = unrepeat(d[z], x, repeats, axis)
+
+
+@tangent(repeat_interleave)
+def _(z, x, *, repeats, axis):
+    t[z] = np.repeat(t[x], repeats, axis)
