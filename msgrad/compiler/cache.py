@@ -58,8 +58,7 @@ def tangent_for(program, wrt_inputs, wrt_params):
 
 
 def callee_tangent_for(program):
-    """The tangent function of a callee `program`, along all its params and Tensor inputs (in
-    the order a `Call` passes them: params first)."""
+    """The tangent function of a callee `program`, along all its Tensor inputs and params."""
     inputs = tuple(i for i, value in enumerate(program.inputs) if is_symbol(value))
     return tangent_for(program, inputs, tuple(range(len(program.params)))).function
 

@@ -170,5 +170,6 @@ class _Tangents(_Reverser):
         outputs = iter(call.targets)
         names = [next(outputs) if is_symbol(leaf) else "_" for leaf in leaves(call.callee.output)]
         dots = [self.dot(n) if n in self.varied else "_" for n in names]
-        args = list(map(_atom, call.args)) + [self.tangent_of(a) for a in call.args if is_symbol(a)]
+        count = len(call.callee.params)      # arguments come params first, their tangents inputs first
+        args = list(map(_atom, call.args)) + [self.tangent_of(a) for a in call.args[count:] + call.args[:count]]
         return _assign_many(names + dots, _call(name, *args))
