@@ -1,4 +1,7 @@
 """`set_context`/`get_context` with MindSpore's keys, and `set_seed`."""
+import contextlib
+import threading
+
 import numpy as np
 
 GRAPH_MODE = 0
@@ -8,6 +11,7 @@ _DEFAULTS = {"mode": PYNATIVE_MODE, "device_target": "CPU", "device_id": 0,
              "save_graphs": 0, "save_graphs_path": "."}
 _context = dict(_DEFAULTS)
 _seed = {"seed": None, "rng": np.random.default_rng()}
+_scratch = threading.local()     # a throwaway generator, while one is in use in this thread
 
 
 def set_context(**kwargs):
@@ -45,5 +49,16 @@ def get_seed():
 
 
 def rng():
-    """The random generator that initializers draw from."""
-    return _seed["rng"]
+    """The random generator that initializers and dropout draw from."""
+    return getattr(_scratch, "rng", None) or _seed["rng"]
+
+
+@contextlib.contextmanager
+def scratch_rng():
+    """Random draws made inside go to a throwaway generator: the seeded one is left as it was
+    (the compiler runs steps on stand-in values, see compiler/shapes.py)."""
+    _scratch.rng = np.random.default_rng(0)
+    try:
+        yield
+    finally:
+        _scratch.rng = None

@@ -15,6 +15,7 @@ from .ir import Loop, inline_calls, is_symbol, leaves, walk
 from .normalize import normalize
 from .optimize import drop_empty_comments, eliminate_dead_code, optimize
 from .reverse import reverse
+from .shapes import infer_shapes
 from .tangent import tangent
 from .trace import trace
 
@@ -38,13 +39,16 @@ def program_of(fn, instance, inputs):
     return normalize(captured, inputs, reserved)
 
 
-def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False, again=False):
+def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False, again=False,
+               signature=None):
     """Stages 4-7: the adjoint of `program` for the gradients of `wrt_inputs` (indices of its
     inputs) and `wrt_params` (indices of its params); with `value` it also returns the output
     leaves, after the gradients; with `aux` only the output's first element is differentiated.
 
     With `again`, the adjoint is made to be differentiated itself (a gradient taken inside a
-    construct): one function without calls of generated code, sens checks or updates in place."""
+    construct): one function without calls of generated code, sens checks or updates in place.
+    With a `signature`, (shape, dtype) per argument, the code is made for arguments of those
+    shapes only."""
     if again:
         program = inline_calls(program)
         for loop in walk(program.body):
@@ -56,7 +60,8 @@ def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=Fal
     output = program.output[0] if aux else program.output
     active = active_values(program, [i.name for i in inputs] + [p.var for p in params], output)
     module = reverse(program, active, inputs, params, sens_param, value, aux=aux, checked=not again)
-    module = optimize(module, program, in_place=not again)
+    shapes = infer_shapes(program, signature) if signature is not None else None
+    module = optimize(module, program, in_place=not again, shapes=shapes)
     function, source = emit(module, program)
     return Adjoint(function, source, len(leaves(output)) if sens_param else 0)
 

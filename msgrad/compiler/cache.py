@@ -32,10 +32,12 @@ def program_for(fn, instance, kinds):
     return program
 
 
-def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False, again=False):
-    """The compiled Adjoint of `program` for this choice of gradients, generated on first use."""
-    return _once(program, (wrt_inputs, wrt_params, sens_param, value, aux, again),
-                 lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param, value, aux, again))
+def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False, again=False,
+                signature=None):
+    """The compiled Adjoint of `program` for this choice of gradients (and argument shapes, see
+    adjoint_of), generated on first use."""
+    return _once(program, (wrt_inputs, wrt_params, sens_param, value, aux, again, signature),
+                 lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param, value, aux, again, signature))
 
 
 def pair_for(program):

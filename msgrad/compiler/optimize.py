@@ -1,7 +1,8 @@
 """Stage 6, optimize: small rewrites of the generated function, each a pass of its own.
 
 - `drop_needless_unbroadcast`: `unbroadcast(g, x)` is `g` where x has the shape of the
-  step's result, as elementwise steps on one shape (or with Python numbers) guarantee.
+  step's result, as elementwise steps on one shape (or with Python numbers) guarantee, or
+  as the shapes known for code made for given argument shapes say (see shapes.py).
 - `propagate_copies`: `dt1 = df` then uses of `dt1` read `df` instead.
 - `eliminate_dead_code`: statements whose results nothing reads are dropped, so a gradient
   nobody asked for, and forward values the backward sweep does not read, are never computed.
@@ -23,9 +24,10 @@ from .reverse import Comment, _Restore, _Save, _if, has_code
 _LOOPS = (ast.For, ast.While)
 
 
-def optimize(module, program, in_place=True):
+def optimize(module, program, in_place=True, shapes=None):
+    """`shapes`: the values' shapes where known (see shapes.py), for code made for them."""
     fn = module.body[-1]
-    body = drop_needless_unbroadcast(fn.body, same_shapes(program))
+    body = drop_needless_unbroadcast(fn.body, same_shapes(program), shapes or {})
     body, _ = eliminate_dead_code(propagate_copies(body), set())
     if in_place:
         body = accumulate_in_place(body, {p.var for p in program.params})
@@ -54,21 +56,24 @@ def same_shapes(program):
     return find
 
 
-def drop_needless_unbroadcast(body, shape_class):
-    return [_Unbroadcasts(shape_class).visit(stmt) for stmt in body]
+def drop_needless_unbroadcast(body, shape_class, shapes):
+    return [_Unbroadcasts(shape_class, shapes).visit(stmt) for stmt in body]
 
 
 class _Unbroadcasts(ast.NodeTransformer):
-    def __init__(self, shape_class):
-        self.shape_class = shape_class
+    def __init__(self, shape_class, shapes):
+        self.shape_class, self.shapes = shape_class, shapes
 
     def visit_Call(self, node):
         self.generic_visit(node)
         result = getattr(node, "result_of", None)
-        if result is not None and isinstance(node.args[1], ast.Name) and \
-                self.shape_class(node.args[1].id) == self.shape_class(result):
+        if result is not None and isinstance(node.args[1], ast.Name) and self.same(node.args[1].id, result):
             return node.args[0]
         return node
+
+    def same(self, a, b):
+        known = self.shapes.get(a)
+        return self.shape_class(a) == self.shape_class(b) or (known is not None and known == self.shapes.get(b))
 
 
 # -- copies and dead code ----------------------------------------------------------------------

@@ -58,17 +58,20 @@ class _Gradient:
         inputs, sens = self._split_sens(args)
         kinds = tuple(_kind(a, i) for i, a in enumerate(inputs))
         recent = self._recent
-        if recent is not None and recent[0] == Cell.changes and recent[1] == kinds:
-            program, params, plan = recent[2:]      # no attribute of any Cell changed since
+        if recent is not None and recent[0] == Cell.changes and recent[1] == kinds and \
+                recent[2] == _signature(recent[4], inputs):
+            program, params, plan = recent[3:]      # no attribute of any Cell changed since
         else:
             program = cache.program_for(self.function, self.instance, kinds)
             params = [cache.resolve(self.instance, ref.path) for ref in program.params]
             if has_bprop(self.instance):
                 return self._run_bprop(program, params, inputs, sens)
-            plan = self._plans.get(id(program))
+            signature = _signature(params, inputs)
+            plan = self._plans.get((id(program), signature))
             if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
-                plan = self._plans[id(program)] = self._plan(program, params)
-            self._recent = (Cell.changes, kinds, program, params, plan)
+                specialized = signature if len(self._plans) < _MAX_SIGNATURES else None
+                plan = self._plans[(id(program), signature)] = self._plan(program, params, signature=specialized)
+            self._recent = (Cell.changes, kinds, signature, program, params, plan)
             self._last = plan.adjoint
         sens_arrays = self._sens_arrays(sens, plan.adjoint.n_sens, program)
         results = run_generated(plan.adjoint.function, params, inputs, sens_arrays)
@@ -97,14 +100,16 @@ class _Gradient:
         values = iter(outputs)
         return input_grads, weight_grads, map_leaves(program.output, lambda leaf: wrap(np.asarray(next(values))))
 
-    def _plan(self, program, params, again=False):
+    def _plan(self, program, params, again=False, signature=None):
         """What a call of `program` with these Parameters needs, worked out once (`again`: for
-        generated code that is itself differentiated, see adjoint_of)."""
+        generated code that is itself differentiated; `signature`: for arguments of these
+        shapes only; see adjoint_of)."""
         wrt_inputs, wrt_params = self.positions(program), self._wrt_params(params)
         index = {id(params[i]): len(wrt_inputs) + k for k, i in enumerate(wrt_params)}
         if self.aux and not (isinstance(program.output, (tuple, list)) and len(program.output) > 1):
             raise GradValueError("When has_aux is True, origin fn requires more than one outputs.")
-        adjoint = cache.adjoint_for(program, wrt_inputs, wrt_params, self.sens_param, self.value, self.aux, again)
+        adjoint = cache.adjoint_for(program, wrt_inputs, wrt_params, self.sens_param, self.value, self.aux,
+                                    again, signature)
         return _Plan(program, tuple(map(id, params)), adjoint, wrt_inputs,
                      tuple(index.get(id(w)) for w in self.weights))
 
@@ -188,6 +193,15 @@ class _Plan:
     adjoint: object
     inputs: tuple
     weights: tuple
+
+
+_MAX_SIGNATURES = 8     # argument shapes a gradient function makes code for; more share generic code
+
+
+def _signature(params, inputs):
+    """The shape and dtype of each argument of generated code (Parameters, then Tensor inputs)."""
+    return tuple((p._data.shape, p._data.dtype) for p in params) + tuple(
+        (a._data.shape, a._data.dtype) for a in inputs if isinstance(a, Tensor))
 
 
 def program_and_params(function, instance, inputs):

@@ -15,7 +15,7 @@ def Gate_construct_adjoint(w, x):
     # line 62: if ops.sum(x) > 0: ...
     if t2:
         # line 63: y = ops.exp(x) * self.w
-        dw = unbroadcast(dy * t3, w)
+        dw = dy * t3
     else:
         dw = np.zeros_like(w)
     return dw,

@@ -14,7 +14,7 @@ def Recurrent_construct_adjoint(w, u, xs, h):
         t5 = u @ t4
         t6 = t3 + t5
         h_2 = np.tanh(t6)
-        saved.append((h_1, h_2, t, t3, t4, t5))
+        saved.append((h_1, h_2, t, t4))
         # line 49: for t in range(xs.shape[0]): ...
         h_1 = h_2
     # line 51: return h.sum()
@@ -28,13 +28,13 @@ def Recurrent_construct_adjoint(w, u, xs, h):
     dw = np.zeros_like(w)
     dxs = np.zeros_like(xs)
     for _ in range(trips):
-        h_1, h_2, t, t3, t4, t5 = saved.pop()
+        h_1, h_2, t, t4 = saved.pop()
         # line 49: for t in range(xs.shape[0]): ...
         dh_2 = dh_1
         # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
         dt6 = dh_2 * (1 - h_2 * h_2)
-        dt3 = unbroadcast(dt6, t3)
-        dt5 = unbroadcast(dt6, t5)
+        dt3 = dt6
+        dt5 = dt6
         du += matmul_grad_x(dt5, u, t4)
         dt4 = matmul_grad_y(dt5, u, t4)
         dxs = dxs + unindex(dt4, xs, t)

@@ -18,15 +18,14 @@ def TwoLayer_construct_adjoint(w1, b1, w2, x, target, dloss, dy):
     dt6 = unreduce(dloss * (np.size(loss) / np.size(t6)), t6, None, False)
     derr = dt6 * 2 * err
     # line 35: err = y - target
-    dy = dy + unbroadcast(derr, y)
-    dtarget = unbroadcast(-derr, target)
+    dy = dy + derr
+    dtarget = -derr
     # line 34: y = h @ self.w2
     dh = matmul_grad_x(dy, h, w2)
     dw2 = matmul_grad_y(dy, h, w2)
     # line 33: h = ops.tanh(self.matmul(x, self.w1) + self.b1)
     dt2 = dh * (1 - h * h)
-    dt1 = unbroadcast(dt2, t1)
     db1 = unbroadcast(dt2, b1)
-    dx = matmul_grad_x(dt1, x, w1)
-    dw1 = matmul_grad_y(dt1, x, w1)
+    dx = matmul_grad_x(dt2, x, w1)
+    dw1 = matmul_grad_y(dt2, x, w1)
     return dx, dtarget, dw1, db1, dw2

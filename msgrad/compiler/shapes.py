@@ -1,0 +1,99 @@
+"""Shapes known when the code is generated: for the shapes of a call's arguments, the shape
+each value of a program has on every path and in every loop iteration (optimize drops the
+`unbroadcast` calls that would sum over nothing).
+
+Each step runs on stand-ins, zero arrays of its operands' shapes and dtypes, so a shape
+comes from the same numpy code that computes the value. Both branches of an `If` run; a loop
+runs until the values it carries keep their shapes from one iteration to the next. A value
+is known when every run of every step that assigns it gave it one shape; a value whose shape
+depends on data (a boolean mask's selection) is unknown, as is all that depends on it."""
+import numpy as np
+
+from .. import context
+from .ir import Call, If, Op, is_symbol, leaves
+
+_UNKNOWN = object()
+
+
+def infer_shapes(program, arg_shapes):
+    """{name: shape} for the values of `program` whose shape `arg_shapes` decides: one
+    (shape, dtype) per argument of the generated function (params, then Tensor inputs)."""
+    names = [p.var for p in program.params] + [i.name for i in program.inputs if is_symbol(i)]
+    env, seen = {}, {}
+    for name, (shape, dtype) in zip(names, arg_shapes):
+        _assign(env, seen, name, np.zeros(shape, dtype))
+    env.update(program.constants)
+    with np.errstate(all="ignore"), context.scratch_rng():
+        _run(program.body, env, seen)
+    return {name: shapes.pop() for name, shapes in seen.items() if len(shapes) == 1 and None not in shapes}
+
+
+def _run(block, env, seen):
+    for step in block:
+        if isinstance(step, Op):
+            _assign(env, seen, step.target, _evaluate(step, env))
+        elif isinstance(step, Call):
+            results = _call(step, env)
+            for target, value in zip(step.targets, results):
+                _assign(env, seen, target, value)
+        elif isinstance(step, If):
+            then_env, else_env = dict(env), dict(env)
+            _run(step.body, then_env, seen)
+            _run(step.orelse, else_env, seen)
+            for name in then_env.keys() | else_env.keys():
+                a, b = then_env.get(name, _UNKNOWN), else_env.get(name, _UNKNOWN)
+                env[name] = a if _shape(a) is not None and _shape(a) == _shape(b) else _UNKNOWN
+        else:
+            _loop(step, env, seen)
+
+
+def _loop(loop, env, seen):
+    """Run the loop's body until the values it carries keep their shapes."""
+    if loop.index is not None:
+        env[loop.index] = 0
+    carried = [op.target for op in loop.carry]
+    while True:
+        before = {name: _shape(env.get(name, _UNKNOWN)) for name in carried}
+        _run(loop.head + loop.body + loop.carry, env, seen)
+        changed = [name for name in carried if _shape(env[name]) != before[name]]
+        if not changed:
+            return
+        for name in changed:
+            env[name] = _UNKNOWN
+
+
+def _evaluate(op, env):
+    args = [env.get(a.name, _UNKNOWN) if is_symbol(a) else a for a in op.args]
+    if any(a is _UNKNOWN for a in args) or _selects_by_mask(op, args):
+        return _UNKNOWN
+    try:
+        return op.prim.impl(*args, **op.static)
+    except Exception:
+        return _UNKNOWN
+
+
+def _selects_by_mask(op, args):
+    """Whether the result's shape depends on data: indexing by a boolean mask."""
+    return op.prim.name == "index" and np.asarray(args[1]).dtype == bool
+
+
+def _call(call, env):
+    """The outputs of a called program, run on the call's arguments."""
+    callee = call.callee
+    formal = [p.var for p in callee.params] + [i.name for i in callee.inputs if is_symbol(i)]
+    inner = {name: env.get(a.name, _UNKNOWN) for name, a in zip(formal, call.args)}
+    inner.update(callee.constants)
+    _run(callee.body, inner, {})
+    outputs = list({id(leaf): leaf for leaf in leaves(callee.output) if is_symbol(leaf)}.values())
+    return [inner.get(leaf.name, _UNKNOWN) for leaf in outputs]
+
+
+def _assign(env, seen, name, value):
+    env[name] = value
+    seen.setdefault(name, set()).add(_shape(value))
+
+
+def _shape(value):
+    if value is _UNKNOWN:
+        return None
+    return np.shape(value)
