@@ -283,6 +283,13 @@ def cross_entropy_grad_weight(g, logits, target, weight, ignore_index, reduction
     return np.sum(grad, axis=tuple(i for i in range(np.ndim(grad)) if i != axis))
 
 
+def check_images(x, op):
+    """Stop with a clear error unless `x` is a batch of images (N, C, H, W), which `op` needs."""
+    if np.ndim(x) != 4:
+        raise ValueError(f"For '{op}', the input must be 4-D (N, C, H, W), but got {np.ndim(x)}-D with shape "
+                         f"{np.shape(x)}.")
+
+
 def window_padding(shape, kernel, stride, dilation, padding, ceil_mode=False):
     """The (top, bottom, left, right) padding of a 2-D sliding window over the spatial `shape`,
     and the (bottom, right) rows and columns ceil_mode adds for a last, partial window.

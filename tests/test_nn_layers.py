@@ -12,8 +12,10 @@ MindSpore's own gradients for every case were compared too, while writing these 
 agree except where MindSpore gives zeros for the labels of SoftmaxCrossEntropyWithLogits
 (msgrad's are the mathematical ones) and where MindSpore's float32 tanh is approximate."""
 import importlib.util
+import linecache
 import math
 import pathlib
+import re
 
 import numpy as np
 import pytest
@@ -60,6 +62,11 @@ LAYERS = {
     "avgpool": ("nn.AvgPool2d(2, 2)", [values((1, 2, 4, 4))]),
     "avgpool_same": ("nn.AvgPool2d(3, 2, 'same')", [values((1, 1, 5, 5))]),
     "avgpool_pad": ("nn.AvgPool2d(3, 2, 'pad', padding=1, count_include_pad=False)", [values((1, 1, 5, 5))]),
+    "maxpool_unbatched": ("nn.MaxPool2d(2, 2)", [values((2, 4, 4))]),
+    "maxpool_pad_unbatched": ("nn.MaxPool2d(3, 2, 'pad', padding=1)", [values((1, 5, 5))]),
+    "avgpool_unbatched": ("nn.AvgPool2d(2, 2)", [values((2, 4, 4))]),
+    "avgpool_same_unbatched": ("nn.AvgPool2d(3, 2, 'same')", [values((1, 5, 5))]),
+    "avgpool_pad_ceil_unbatched": ("nn.AvgPool2d(3, 2, 'pad', padding=1, ceil_mode=True)", [values((1, 5, 5))]),
     "flatten": ("nn.Flatten()", [values((2, 2, 3))]),
     "relu": ("nn.ReLU()", [ACT]),
     "sigmoid": ("nn.Sigmoid()", [ACT]),
@@ -150,6 +157,18 @@ MINDSPORE = {
     "avgpool_pad": ((1, 1, 3, 3), [
         0.4550195, -0.2197403, 0.5179828, 0.05779974, -0.03234795, 0.08543581, 0.2904893, -0.1974878,
         0.5839797]),
+    "maxpool_unbatched": ((2, 2, 2), [
+        1.818595, -0.7164586, 1.944015, 1.23767, 1.39848, 1.9831, -0.5127993, 1.719232]),
+    "maxpool_pad_unbatched": ((1, 3, 3), [
+        1.818595, 1.944015, 1.944015, 1.39848, 1.944015, 1.944015, 1.39848, 1.9831, 1.9831]),
+    "avgpool_unbatched": ((2, 2, 2), [
+        1.259352, -1.270263, 0.8216791, -0.5448847, -0.418439, 0.7126236, -1.249913, 1.274189]),
+    "avgpool_same_unbatched": ((1, 3, 3), [
+        0.4550195, -0.2197403, 0.5179828, 0.05779974, -0.03234795, 0.08543581, 0.2904893, -0.1974878,
+        0.5839797]),
+    "avgpool_pad_ceil_unbatched": ((1, 3, 3), [
+        0.2022309, -0.1464935, 0.2302146, 0.03853316, -0.03234795, 0.0569572, 0.1291063, -0.1316585,
+        0.2595465]),
     "flatten": ((2, 6), [
         0.5910404, 1.818595, -1.059672, -1.545529, 1.457938, 1.169834, -1.759392, -0.7164586, 1.944015,
         0.2155073, -1.999549, 0.2997544]),
@@ -306,6 +325,39 @@ def test_max_pool_indices_as_mindspore():
     np.testing.assert_array_equal(indices.asnumpy(), [[[[1, 8, 8], [16, 8, 8], [16, 23, 23]]]])
     assert indices.dtype == ms.int64
     np.testing.assert_allclose(out.asnumpy().ravel(), MINDSPORE["maxpool_pad"][1], rtol=2e-6)
+
+
+def test_max_pool_indices_of_an_unbatched_image_as_mindspore():
+    net = user_net("nn.MaxPool2d(3, 2, 'pad', padding=1, return_indices=True)")
+    out, indices = net(Tensor(values((1, 5, 5))))
+    np.testing.assert_array_equal(indices.asnumpy(), [[[1, 8, 8], [16, 8, 8], [16, 23, 23]]])
+    np.testing.assert_allclose(out.asnumpy().ravel(), MINDSPORE["maxpool_pad"][1], rtol=2e-6)
+    np.testing.assert_array_equal(compiled_forward(net, [Tensor(values((1, 5, 5)))])[1], indices.asnumpy())
+
+
+@pytest.mark.parametrize("call, op", [
+    ("ops.MaxPool(2, 2)(x)", "max_pool2d"), ("ops.max_pool2d(x, 2)", "max_pool2d"),
+    ("ops.AvgPool(2, 2)(x)", "avg_pool2d"), ("ops.avg_pool2d(x, 2, 2)", "avg_pool2d"),
+    ("ops.conv2d(x, WEIGHT)", "conv2d")])
+def test_ops_reject_an_unbatched_image_as_mindspore(call, op):
+    """MindSpore's layers nn.MaxPool2d and nn.AvgPool2d take one (C, H, W) image; its operations
+    do not (a ValueError), and neither do msgrad's: eagerly, or naming the user's line."""
+    module = load_module(f'''
+WEIGHT = Tensor(np.ones((1, 2, 2, 2), np.float32))
+
+
+class Net(nn.Cell):
+    def construct(self, x):
+        return {call}
+''')
+    x = Tensor(values((2, 4, 4)))
+    message = f"For '{op}', the input must be 4-D (N, C, H, W), but got 3-D with shape (2, 4, 4)."
+    with pytest.raises(ValueError, match=re.escape(message)):
+        module.Net()(x)
+    with pytest.raises(ValueError, match=re.escape(message)) as caught:
+        ops.GradOperation()(module.Net())(x)
+    where = caught.value.where
+    assert where.filename == module.__file__ and call in linecache.getline(where.filename, where.line)
 
 
 def test_flatten_and_pooling_shapes():

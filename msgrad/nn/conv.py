@@ -53,7 +53,10 @@ class Conv2d(Cell):
 
 
 class _Pool2d(Cell):
-    """What the pooling layers share: a window, a stride and a pad_mode, over NCHW images."""
+    """What the pooling layers share: a window, a stride and a pad_mode, over NCHW images or one
+    unbatched (C, H, W) image, which MindSpore pools as a batch of one."""
+
+    return_indices = False       # MaxPool2d's may be True: then the result is (output, indices)
 
     def __init__(self, kernel_size, stride, pad_mode, data_format):
         super().__init__()
@@ -64,11 +67,19 @@ class _Pool2d(Cell):
         if data_format != "NCHW":
             raise ValueError(f"For '{name}', msgrad supports data_format 'NCHW' only, but got {data_format!r}.")
 
+    def construct(self, x):
+        if x.ndim != 3:
+            return self.pool(x)
+        out = self.pool(ops.unsqueeze(x, 0))
+        if self.return_indices:
+            return ops.squeeze(out[0], 0), ops.squeeze(out[1], 0)
+        return ops.squeeze(out, 0)
+
 
 class MaxPool2d(_Pool2d):
-    """The maximum of each kernel_size window of x (N, C, H, W), windows `stride` apart. pad_mode
-    'valid' (the default) or 'same'; or 'pad', which alone takes padding, dilation, ceil_mode
-    and return_indices (then the result is (output, indices))."""
+    """The maximum of each kernel_size window of x (N, C, H, W) or (C, H, W), windows `stride`
+    apart. pad_mode 'valid' (the default) or 'same'; or 'pad', which alone takes padding,
+    dilation, ceil_mode and return_indices (then the result is (output, indices))."""
 
     def __init__(self, kernel_size=1, stride=1, pad_mode="valid", padding=0, dilation=1, return_indices=False,
                  ceil_mode=False, data_format="NCHW"):
@@ -83,7 +94,8 @@ class MaxPool2d(_Pool2d):
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
         self.max_pool = None if self.use_pad else ops.MaxPool(self.kernel_size, self.stride, self.pad_mode)
 
-    def construct(self, x):
+    def pool(self, x):
+        """The pooling of a batch of images (N, C, H, W)."""
         if self.use_pad:
             return ops.max_pool2d(x, self.kernel_size, self.stride, self.padding, self.dilation,
                                   self.return_indices, self.ceil_mode)
@@ -91,8 +103,8 @@ class MaxPool2d(_Pool2d):
 
 
 class AvgPool2d(_Pool2d):
-    """The mean of each kernel_size window of x (N, C, H, W), windows `stride` apart. pad_mode
-    'valid' (the default) or 'same'; or 'pad', with padding; ceil_mode,
+    """The mean of each kernel_size window of x (N, C, H, W) or (C, H, W), windows `stride` apart.
+    pad_mode 'valid' (the default) or 'same'; or 'pad', with padding; ceil_mode,
     count_include_pad and divisor_override as MindSpore's avg_pool2d takes them."""
 
     def __init__(self, kernel_size=1, stride=1, pad_mode="valid", padding=0, ceil_mode=False, count_include_pad=True,
@@ -112,7 +124,8 @@ class AvgPool2d(_Pool2d):
         self.divisor_override = divisor_override or 0
         self.avg_pool = None if self.use_pad else ops.AvgPool(self.kernel_size, self.stride, self.pad_mode)
 
-    def construct(self, x):
+    def pool(self, x):
+        """The pooling of a batch of images (N, C, H, W)."""
         if self.use_pad:
             return ops.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                                   self.count_include_pad, self.divisor_override)

@@ -8,9 +8,9 @@ code finds it too."""
 import numpy as np
 
 from .. import context
-from ..runtime import (avg_pool2d_divisor, batch_standardize, channels, combine_windows, conv2d_windows,
-                       cross_entropy_divisor, cross_entropy_grad_logits, cross_entropy_terms,
-                       log_probabilities, max_pool2d_hits, normal_cdf, pool_windows)
+from ..runtime import (avg_pool2d_divisor, batch_standardize, channels, check_images,
+                       combine_windows, conv2d_windows, cross_entropy_divisor, cross_entropy_grad_logits,
+                       cross_entropy_terms, log_probabilities, max_pool2d_hits, normal_cdf, pool_windows)
 from .core import Domain, adjoint, d, primitive
 
 # -- activations -----------------------------------------------------------------------------------
@@ -147,6 +147,7 @@ def _(z, x, mask, *, keep_prob):
     (((1, 2, 3, 4), (2, 1, 2, 2)), {"padding": (1, 0, 2, 1), "dilation": (2, 1), "groups": 2}))))
 def conv2d(x, w, *, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1), groups=1):
     """The cross-correlation of x (N, C, H, W) with w (O, C / groups, KH, KW), as MindSpore's Conv2D."""
+    check_images(x, "conv2d")
     windows = conv2d_windows(x, w.shape[2:], stride, padding, dilation, groups)
     weights = np.split(w, groups)
     out = np.concatenate([np.tensordot(windows[:, i], weights[i], ([1, 4, 5], [1, 2, 3]))
@@ -179,6 +180,7 @@ def _(z, x, b):
     (((1, 1, 5, 4),), {"kernel_size": (2, 3), "stride": (1, 2), "padding": "same"}))))
 def max_pool2d(x, *, kernel_size, stride, padding=(0, 0, 0, 0), dilation=(1, 1), ceil_mode=False):
     """The maximum of each window of x (N, C, H, W); padding counts as -inf."""
+    check_images(x, "max_pool2d")
     windows, _, _ = pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, -np.inf)
     return combine_windows(windows, np.maximum)
 
@@ -211,6 +213,7 @@ def max_pool2d_indices(x, *, kernel_size, stride, padding=(0, 0, 0, 0), dilation
 def avg_pool2d(x, *, kernel_size, stride, padding=(0, 0, 0, 0), ceil_mode=False, count_include_pad=True,
                divisor_override=0):
     """The mean of each window of x (N, C, H, W), as MindSpore's avg_pool2d and AvgPool."""
+    check_images(x, "avg_pool2d")
     windows, _, _ = pool_windows(x, kernel_size, stride, padding, (1, 1), ceil_mode, 0)
     divisor = avg_pool2d_divisor(x, kernel_size, stride, padding, ceil_mode, count_include_pad,
                                  divisor_override)
