@@ -192,6 +192,15 @@ def log_probabilities(x, axis):
     return shifted - np.log(np.sum(np.exp(shifted), axis, keepdims=True))
 
 
+def axes_from(x, begin):
+    """The axes of `x` from `begin` (a negative one counts from the end) to the last, as a tuple."""
+    ndim = np.ndim(x)
+    if not -ndim <= begin < ndim:
+        raise ValueError(f"normalizing the axes from axis {begin} on needs an input that has axis {begin}, but "
+                         f"got one of shape {np.shape(x)}.")
+    return tuple(range(begin % ndim, ndim))
+
+
 def standardize_grad(g, z, x, axis, eps):
     """The gradient of z = (x - mean) / sqrt(var + eps), both statistics taken over `axis`."""
     return (g - np.mean(g, axis, keepdims=True) - z * np.mean(g * z, axis, keepdims=True)) / np.sqrt(

@@ -90,6 +90,12 @@ LAYERS = {
     "layernorm_2axes": ("nn.LayerNorm((3, 4), begin_norm_axis=1, begin_params_axis=1, epsilon=1e-5)",
                         [values((2, 3, 4))]),
     "layernorm_3d_last": ("nn.LayerNorm((4,))", [values((2, 3, 4))]),
+    "layernorm_from_axis1": ("nn.LayerNorm((4,), begin_norm_axis=1)", [values((2, 3, 4))]),
+    "layernorm_from_axis1_2d": ("nn.LayerNorm((4,), begin_norm_axis=1)", [values((2, 4))]),
+    "layernorm_from_axis0": ("nn.LayerNorm((4,), begin_norm_axis=0)", [values((2, 3, 4))]),
+    "layernorm_last_params_axis1": ("nn.LayerNorm((3, 4), begin_params_axis=1)", [values((2, 3, 4))]),
+    "layernorm_from_axis2_params_axis1": ("nn.LayerNorm((3, 4), begin_norm_axis=2, begin_params_axis=1)",
+                                          [values((2, 3, 4))]),
     "embedding": ("nn.Embedding(5, 3)", [IDS]),
     "embedding_one_hot": ("nn.Embedding(5, 3, use_one_hot=True)", [IDS]),
     "sequential": ("nn.SequentialCell([nn.Dense(3, 4), nn.ReLU(), nn.Dense(4, 2)])", [values((2, 3))]),
@@ -223,6 +229,24 @@ MINDSPORE = {
         2.623636, 0.1335377, -0.1075331, 1.865526, 3.612643, -0.3333589, 1.022577, 1.664287, 4.01442,
         -0.9983482, 1.325149, 1.409905, 3.827048, -1.614189, 0.8791074, 1.192236, 3.216183, -2.076368,
         -0.06608117, 1.043936, 2.271084, -2.33084, -1.376751, 0.9817736]),
+    "layernorm_from_axis1": ((2, 3, 4), [
+        2.507461, 0.06215107, -0.01322556, 1.88149, 3.580812, -0.3458235, 0.9665214, 1.659269, 4.182649,
+        -0.9459546, 1.30279, 1.386887, 3.859488, -1.614246, 0.8917276, 1.186989, 3.255591, -2.084388,
+        -0.06095934, 1.033595, 2.230567, -2.310119, -1.349655, 1.000951]),
+    "layernorm_from_axis1_2d": ((2, 4), [
+        2.623636, 0.1335377, -0.1075331, 1.865526, 3.612643, -0.3333589, 1.022577, 1.664287]),
+    "layernorm_from_axis0": ((2, 3, 4), [
+        2.411944, -0.01501513, 0.008999586, 1.880911, 3.445454, -0.4078464, 0.9523801, 1.666938, 4.024952,
+        -0.9857015, 1.276167, 1.404666, 3.99907, -1.597642, 0.895785, 1.162602, 3.374569, -2.083825, -0.0894078,
+        1.003974, 2.314571, -2.317259, -1.422074, 0.9702163]),
+    "layernorm_last_params_axis1": ((2, 3, 4), [
+        2.623636, 0.1335377, -0.1075331, 1.865526, 3.298767, -1.887108, 1.926066, 1.57306, 2.550472, -2.079623,
+        2.565242, 2.120481, 3.827048, -1.614189, 0.8791074, 1.192236, 2.828302, -1.580614, 0.8058609, 2.688269,
+        0.6966684, -0.3397186, 0.4329509, 3.886884]),
+    "layernorm_from_axis2_params_axis1": ((2, 3, 4), [
+        2.623636, 0.1335377, -0.1075331, 1.865526, 3.298767, -1.887108, 1.926066, 1.57306, 2.550472, -2.079623,
+        2.565242, 2.120481, 3.827048, -1.614189, 0.8791074, 1.192236, 2.828302, -1.580614, 0.8058609, 2.688269,
+        0.6966684, -0.3397186, 0.4329509, 3.886884]),
     "embedding": ((2, 2, 3), [
         -0.364325, 1.997087, -0.1503022, 1.11463, -1.790375, -0.6532702, -0.364325, 1.997087, -0.1503022,
         1.682942, 0.8547598, -1.903204]),
@@ -672,6 +696,7 @@ def test_set_seed_makes_initial_weights_reproducible():
     ("nn.Dropout(p=1.0)", ValueError, "For 'Dropout', the 'p' must be a number in range [0, 1)"),
     ("nn.Dropout(keep_prob=0)", TypeError, "the type of 'keep_prob' should be 'float', but got type 'int'"),
     ("nn.LayerNorm(4)", TypeError, "the type of 'normalized_shape' must be tuple[int] or list[int]"),
+    ("nn.LayerNorm((3, 4), begin_params_axis=-1)", ValueError, "'normalized_shape' (3, 4) must be the shape"),
     ("nn.BatchNorm2d(0)", ValueError, "For 'BatchNorm2d', the 'num_features' must be at least 1"),
     ("nn.CrossEntropyLoss(label_smoothing=1)", TypeError, "the type of 'label_smoothing' should be 'float'"),
     ("nn.GELU('tanh')", TypeError, "the type of 'approximate' must be bool"),
@@ -680,6 +705,20 @@ def test_argument_errors(expr, error, message):
     with pytest.raises(error) as caught:
         eval(expr)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("begin_norm_axis", [3, -4])
+def test_layernorm_begin_norm_axis_outside_the_input(begin_norm_axis):
+    """MindSpore raises too (a RuntimeError from its kernel); msgrad a ValueError, in generated code
+    a located one."""
+    net = user_net(f"nn.LayerNorm((4,), begin_norm_axis={begin_norm_axis})")
+    x = Tensor(values((2, 3, 4)))
+    message = f"normalizing the axes from axis {begin_norm_axis} on needs an input that has axis {begin_norm_axis}"
+    with pytest.raises(ValueError, match=message):
+        net(x)
+    with pytest.raises(ValueError, match=message) as caught:
+        ops.GradOperation()(net)(x)
+    assert caught.value.where is not None
 
 
 def test_batchnorm_checks_the_input_rank():

@@ -106,7 +106,7 @@ def avg_pool2d(input_x, kernel_size=1, stride=1, padding=0, ceil_mode=False, cou
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalization over the trailing axes `normalized_shape` covers, then weight and bias."""
     count = 1 if isinstance(normalized_shape, int) else len(normalized_shape)
-    out = N.standardize(input, axis=tuple(range(-count, 0)), eps=eps)
+    out = N.standardize(input, begin_axis=-count, eps=eps)
     if weight is not None:
         out = P.multiply(out, weight)
     return out if bias is None else P.add(out, bias)

@@ -8,7 +8,7 @@ code finds it too."""
 import numpy as np
 
 from .. import context
-from ..runtime import (avg_pool2d_divisor, batch_standardize, channels, check_images,
+from ..runtime import (avg_pool2d_divisor, axes_from, batch_standardize, channels, check_images,
                        combine_windows, conv2d_windows, cross_entropy_divisor, cross_entropy_grad_logits,
                        cross_entropy_terms, log_probabilities, max_pool2d_hits, normal_cdf, pool_windows)
 from .core import Domain, adjoint, d, primitive
@@ -229,16 +229,18 @@ def _(z, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, divis
 # -- normalization ---------------------------------------------------------------------------------
 
 
-@primitive(domain=Domain(cases=((((2, 3),), {"axis": (-1,), "eps": 0.01}),
-                                (((2, 2, 3),), {"axis": (-2, -1), "eps": 0.01}))))
-def standardize(x, *, axis, eps):
-    """Layer normalization before its weight and bias: statistics over `axis` (a tuple)."""
-    return (x - np.mean(x, axis, keepdims=True)) / np.sqrt(np.var(x, axis, keepdims=True) + eps)
+@primitive(domain=Domain(cases=((((2, 3),), {"begin_axis": -1, "eps": 0.01}),
+                                (((2, 2, 3),), {"begin_axis": 1, "eps": 0.01}))))
+def standardize(x, *, begin_axis, eps):
+    """Layer normalization before its weight and bias: statistics over the axes from begin_axis
+    on (a negative begin_axis counts from the end)."""
+    axes = axes_from(x, begin_axis)
+    return (x - np.mean(x, axes, keepdims=True)) / np.sqrt(np.var(x, axes, keepdims=True) + eps)
 
 
 @adjoint(standardize)
-def _(z, x, *, axis, eps):
-    d[x] = standardize_grad(d[z], z, x, axis, eps)
+def _(z, x, *, begin_axis, eps):
+    d[x] = standardize_grad(d[z], z, x, axes_from(x, begin_axis), eps)
 
 
 @primitive(domain=Domain(cases=((((4, 3), (3,), (3,)), {"eps": 0.01}),
