@@ -9,8 +9,9 @@ inside a user Cell's construct as MindSpore users write it:
   initializers' distributions and seeds, argument errors, and the example program.
 
 MindSpore's own gradients for every case were compared too, while writing these tests: they
-agree except where MindSpore gives zeros for the labels of SoftmaxCrossEntropyWithLogits
-(msgrad's are the mathematical ones) and where MindSpore's float32 tanh is approximate."""
+agree except where MindSpore gives zeros for the labels of SoftmaxCrossEntropyWithLogits and
+wrong slopes for SeLU's negative inputs (msgrad's are the mathematical ones), and where
+MindSpore's float32 tanh is approximate."""
 import importlib.util
 import linecache
 import math
@@ -80,6 +81,20 @@ LAYERS = {
     "elu": ("nn.ELU()", [ACT]),
     "relu6": ("nn.ReLU6()", [values((2, 4), 0.7, 7.0)]),
     "silu": ("nn.SiLU()", [ACT]),
+    "softmin": ("nn.Softmin()", [ACT]),
+    "mish": ("nn.Mish()", [ACT]),
+    "selu": ("nn.SeLU()", [ACT]),
+    "celu": ("nn.CELU(0.5)", [ACT]),
+    "hardtanh": ("nn.Hardtanh(-2.0, 3.0)", [ACT]),
+    "hsigmoid": ("nn.HSigmoid()", [ACT]),
+    "hswish": ("nn.HSwish()", [ACT]),
+    "logsigmoid": ("nn.LogSigmoid()", [ACT]),
+    "softsign": ("nn.Softsign()", [ACT]),
+    "tanhshrink": ("nn.Tanhshrink()", [ACT]),
+    "softshrink": ("nn.SoftShrink(1.0)", [ACT]),
+    "hshrink": ("nn.HShrink(1.0)", [ACT]),
+    "identity": ("nn.Identity()", [ACT]),
+    "dense_hswish": ("nn.Dense(3, 4, activation='hswish')", [values((2, 3))]),
     "dropout_eval": ("nn.Dropout(p=0.5)", [ACT]),
     "batchnorm1d_eval": ("nn.BatchNorm1d(3)", [values((4, 3))]),
     "batchnorm2d_eval": ("nn.BatchNorm2d(3)", [values((2, 3, 2, 2))]),
@@ -199,6 +214,23 @@ MINDSPORE = {
     "relu6": ((2, 4), [4.509524, 4.728242, 0, 0, 6, 1.560229, 0, 0.2353613]),
     "silu": ((2, 4), [
         2.394836, 2.532003, -0.1194858, -0.2506782, 3.665957, 0.6323048, -0.07291164, 0.07176133]),
+    "softmin": ((2, 4), [
+        0.002306876, 0.00203585, 0.8010125, 0.1946448, 0.0004273764, 0.007465933, 0.9761893, 0.01591749]),
+    "mish": ((2, 4), [2.55128, 2.680582, -0.1216652, -0.267409, 3.748055, 0.7525385, -0.07357906, 0.08642962]),
+    "selu": ((2, 4), [2.707521, 2.83884, -1.691488, -1.483976, 3.94223, 0.9367626, -1.725305, 0.1413111]),
+    "celu": ((2, 4), [2.576871, 2.701853, -0.4992822, -0.4878444, 3.752, 0.8915597, -0.499826, 0.1344922]),
+    "hardtanh": ((2, 4), [2.576871, 2.701853, -2, -1.858409, 3, 0.8915597, -2, 0.1344922]),
+    "hsigmoid": ((2, 4), [0.9294785, 0.9503088, 0, 0.1902652, 1, 0.6485932, 0, 0.5224153]),
+    "hswish": ((2, 4), [2.395146, 2.567595, 0, -0.3535905, 3.752, 0.5782596, 0, 0.07026079]),
+    "logsigmoid": ((2, 4), [
+        -0.0732609, -0.06492692, -3.310297, -2.003305, -0.02319944, -0.3436006, -4.000226, -0.6281602]),
+    "softsign": ((2, 4), [0.720426, 0.729865, -0.7659783, -0.650155, 0.7895623, 0.4713357, -0.7992672, 0.1185484]),
+    "tanhshrink": ((2, 4), [
+        1.58836, 1.710812, -2.275973, -0.9058772, 2.753093, 0.1793965, -2.982426, 0.0008050799]),
+    "softshrink": ((2, 4), [1.576871, 1.701853, -2.273108, -0.8584087, 2.752, 0, -2.981745, 0]),
+    "hshrink": ((2, 4), [2.576871, 2.701853, -3.273108, -1.858409, 3.752, 0, -3.981745, 0]),
+    "identity": ((2, 4), [2.576871, 2.701853, -3.273108, -1.858409, 3.752, 0.8915597, -3.981745, 0.1344922]),
+    "dense_hswish": ((2, 4), [6.384516, 2.313256, 0, 0, -0.3634992, 1.955273, 4.529556, 2.637623]),
     "dropout_eval": ((2, 4), [
         2.576871, 2.701853, -3.273108, -1.858409, 3.752, 0.8915597, -3.981745, 0.1344922]),
     "batchnorm1d_eval": ((4, 3), [
@@ -700,6 +732,7 @@ def test_set_seed_makes_initial_weights_reproducible():
     ("nn.BatchNorm2d(0)", ValueError, "For 'BatchNorm2d', the 'num_features' must be at least 1"),
     ("nn.CrossEntropyLoss(label_smoothing=1)", TypeError, "the type of 'label_smoothing' should be 'float'"),
     ("nn.GELU('tanh')", TypeError, "the type of 'approximate' must be bool"),
+    ("nn.Hardtanh(1.0, 0.5)", ValueError, "For Hardtanh, min_val should be less than max_val"),
 ])
 def test_argument_errors(expr, error, message):
     with pytest.raises(error) as caught:
