@@ -255,6 +255,12 @@ def reshape(self, *shape):
 
 
 @_method
+def view(self, *shape):
+    """x reshaped, as `x.view(2, -1)` or `x.view((2, -1))` reshape it."""
+    return P.reshape(self, shape=_shape(shape))
+
+
+@_method
 def transpose(self, *axes):
     return P.transpose(self, axes=_shape(axes) or None)
 

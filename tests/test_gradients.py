@@ -94,7 +94,8 @@ EXTREMA = [  # spelling, for x of shape (2, 3) with no two elements tied
     "ops.norm(x)", "ops.norm(x, dim=1)", "ops.norm(x, 2, 1, True)", "x.norm()", "np.linalg.norm(x, axis=0)",
 ]
 SHAPES = [  # spelling, for x of shape (2, 3)
-    "ops.reshape(x, (-1,))", "x.reshape(3, 2)", "x.reshape((6, 1))", "np.reshape(x, (3, 2))",
+    "ops.reshape(x, (-1,))", "x.reshape(3, 2)", "x.reshape((6, 1))", "np.reshape(x, (3, 2))", "x.view(3, -1)",
+    "x.view((6,))", "x * ops.ones((2, 3), ms.float64)", "x + ops.zeros(3, ms.float64)",
     ("ops.Reshape()", "self.op(x, (3, 2))"), "x.T", "ops.transpose(x, (1, 0))", "x.transpose(1, 0)",
     "np.transpose(x)", ("ops.Transpose()", "self.op(x, (1, 0))"), "ops.permute(x, (1, 0))", "x.permute(1, 0)",
     "ops.expand_dims(x, 1)", "ops.unsqueeze(x, 0)", "x.expand_dims(-1)", "x.unsqueeze(2)",

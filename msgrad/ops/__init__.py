@@ -10,7 +10,7 @@ from .functional import (  # elementwise math, comparisons, reductions, products
     eq, not_equal, ne, logical_and, logical_or, logical_not, prod, max, min, amax, amin, reduce_max,
     reduce_min, argmax, argmin, logsumexp, cumsum, var, std, norm, bmm, outer, inner, tensor_dot,
     einsum, permute, expand_dims, unsqueeze, squeeze, flatten, concat, cat, stack, split, tile,
-    broadcast_to, gather, gather_elements, gather_d, zeros_like, ones_like, one_hot, shape, rank,
+    broadcast_to, gather, gather_elements, gather_d, zeros_like, ones_like, zeros, ones, one_hot, shape, rank,
     xlogy, hypot, logaddexp, lerp, addcmul, addcdiv, sinc, deg2rad, rad2deg, flip, roll, tril, triu,
     diagonal, trace, repeat_interleave)
 from .grad_operation import GradFunction, GradOperation, grad, value_and_grad
