@@ -56,6 +56,18 @@ LAYERS = {
     "conv_pad": ("nn.Conv2d(2, 2, (2, 3), pad_mode='pad', padding=(1, 0, 2, 1), has_bias=True)",
                  [values((1, 2, 3, 3))]),
     "conv_group_dilated": ("nn.Conv2d(2, 4, 2, dilation=2, group=2)", [values((1, 2, 4, 4))]),
+    "conv1d": ("nn.Conv1d(2, 3, 3, has_bias=True)", [values((2, 2, 6))]),
+    "conv1d_pad_stride_group": ("nn.Conv1d(2, 4, 3, stride=2, pad_mode='pad', padding=1, group=2)",
+                                [values((1, 2, 7))]),
+    "conv1d_valid_dilated": ("nn.Conv1d(2, 2, 2, pad_mode='valid', dilation=2, has_bias=True)", [values((1, 2, 6))]),
+    "maxpool1d": ("nn.MaxPool1d(2, 2)", [values((2, 3, 6))]),
+    "maxpool1d_same": ("nn.MaxPool1d(3, 2, 'same')", [values((1, 2, 7))]),
+    "maxpool1d_pad_unbatched": ("nn.MaxPool1d(3, 2, 'pad', padding=1)", [values((2, 7))]),
+    "maxpool1d_pad_ceil": ("nn.MaxPool1d(2, 2, 'pad', ceil_mode=True)", [values((1, 2, 7))]),
+    "avgpool1d": ("nn.AvgPool1d(2, 2)", [values((2, 3, 6))]),
+    "avgpool1d_same": ("nn.AvgPool1d(3, 2, 'same')", [values((1, 2, 7))]),
+    "avgpool1d_pad": ("nn.AvgPool1d(3, 2, 'pad', padding=1, count_include_pad=False)", [values((1, 2, 7))]),
+    "avgpool1d_unbatched": ("nn.AvgPool1d(3, 1)", [values((2, 6))]),
     "maxpool": ("nn.MaxPool2d(2, 2)", [values((1, 2, 4, 4))]),
     "maxpool_same": ("nn.MaxPool2d(3, 2, 'same')", [values((1, 1, 5, 5))]),
     "maxpool_pad": ("nn.MaxPool2d(3, 2, 'pad', padding=1)", [values((1, 1, 5, 5))]),
@@ -162,6 +174,34 @@ MINDSPORE = {
         2.065862, -2.022384, -5.093637, 1.771276, -3.885225, -0.3292735, 5.180127, -0.001160413, -0.7644026,
         5.598994, -0.7624408, -1.746373, 1.132538, 4.847301, -3.403707, -1.121143, 3.313907, -2.343642,
         -4.9204, 1.103228]),
+    "conv1d": ((2, 3, 6), [
+        -4.543337, 5.302486, 11.02588, -4.037912, -5.879529, 6.599268, 4.147573, 3.039484, -9.87729, -2.886626,
+        8.22873, -1.367169, -2.62231, -10.88519, 1.843432, 6.920838, -7.116179, -5.886934, 2.726069, 11.6248,
+        -2.702507, -6.822574, 8.566431, 6.765988, 3.042673, -9.333659, -4.226459, 8.030359, -0.2352866,
+        -7.825578, -8.313332, 0.4679116, 7.499427, -5.889756, -9.471026, 3.172386]),
+    "conv1d_pad_stride_group": ((1, 4, 4), [
+        -2.95596, 5.096282, -3.581283, 0.4649062, 0.9070201, -2.54652, 3.298875, -3.939857, 3.009731, -7.244284,
+        7.552275, -4.285315, 3.998243, -5.499026, 4.67099, -0.9512568]),
+    "conv1d_valid_dilated": ((1, 2, 4), [
+        4.547745, 4.843181, -1.689957, -0.3018757, 4.998702, 4.348742, -8.511735, -4.547772]),
+    "maxpool1d": ((2, 3, 3), [
+        1.818595, -1.059672, 1.457938, -0.7164586, 1.944015, 0.2997544, 1.922305, 1.23767, 1.39848, 1.8523,
+        0.5093647, 1.9831, -0.5127993, 1.595904, -1.234877, 1.719232, -0.2962415, 1.999621]),
+    "maxpool1d_same": ((1, 2, 4), [
+        1.818595, 1.818595, 1.457938, 1.169834, 1.944015, 1.944015, 1.922305, 1.922305]),
+    "maxpool1d_pad_unbatched": ((2, 4), [
+        1.818595, 1.818595, 1.457938, 1.169834, 1.944015, 1.944015, 1.922305, 1.922305]),
+    "maxpool1d_pad_ceil": ((1, 2, 4), [
+        1.818595, -1.059672, 1.457938, -1.759392, 1.944015, 0.2155073, 1.922305, -0.7951114]),
+    "avgpool1d": ((2, 3, 3), [
+        1.204818, -1.302601, 1.313886, -1.237925, 1.079761, -0.8498973, 0.5635971, -0.239872, -0.09978145,
+        0.432809, -0.7370965, 0.9924381, -1.181878, 1.292837, -1.317948, 1.255541, -1.109762, 0.8902911]),
+    "avgpool1d_same": ((1, 2, 4), [
+        1.204818, -0.2622021, 0.3607478, -0.2947786, 0.6137782, 0.05332446, 0.07417031, 0.5635971]),
+    "avgpool1d_pad": ((1, 2, 4), [
+        1.204818, -0.2622021, 0.3607478, -0.2947786, 0.6137782, 0.05332446, 0.07417031, 0.5635971]),
+    "avgpool1d_unbatched": ((2, 4), [
+        0.4499877, -0.2622021, -0.382421, 0.3607478, -0.1772784, 0.4810213, 0.05332446, -0.4947624]),
     "maxpool": ((1, 2, 2, 2), [
         1.818595, -0.7164586, 1.944015, 1.23767, 1.39848, 1.9831, -0.5127993, 1.719232]),
     "maxpool_same": ((1, 1, 3, 3), [
@@ -416,6 +456,13 @@ class Net(nn.Cell):
     assert where.filename == module.__file__ and call in linecache.getline(where.filename, where.line)
 
 
+def test_max_pool_1d_indices_as_mindspore():
+    net = user_net("nn.MaxPool1d(3, 2, 'pad', padding=1, return_indices=True)")
+    out, indices = net(Tensor(values((2, 7))))
+    np.testing.assert_array_equal(indices.asnumpy(), [[1, 1, 4, 5], [1, 1, 5, 5]])
+    np.testing.assert_allclose(out.asnumpy().ravel(), MINDSPORE["maxpool1d_pad_unbatched"][1], rtol=2e-6)
+
+
 def test_flatten_and_pooling_shapes():
     x = Tensor(np.zeros((2, 3, 7, 6), np.float32))
     assert nn.Flatten()(x).shape == (2, 126)
@@ -425,6 +472,8 @@ def test_flatten_and_pooling_shapes():
     assert nn.AvgPool2d(3, 2, "same")(x).shape == (2, 3, 4, 3)
     assert nn.Conv2d(3, 5, 3)(x).shape == (2, 5, 7, 6)
     assert nn.Conv2d(3, 5, 3, pad_mode="valid", stride=2)(x).shape == (2, 5, 3, 2)
+    assert nn.Conv1d(3, 5, 3).weight.shape == (5, 3, 1, 3)                     # as MindSpore keeps it
+    assert nn.Conv1d(3, 5, 3, weight_init=Tensor(np.ones((5, 3, 3), np.float32))).weight.shape == (5, 3, 1, 3)
 
 
 # -- parameters -------------------------------------------------------------------------------------
@@ -723,6 +772,10 @@ def test_set_seed_makes_initial_weights_reproducible():
     ("nn.Conv2d(2, 2, 3, padding=1)", ValueError, "the 'pad' must be zero when 'pad_mode' is not 'pad'"),
     ("nn.Conv2d(2, 2, 3, pad_mode='full')", ValueError, "the 'pad_mode' must be one of"),
     ("nn.MaxPool2d(2, pad_mode='valid', padding=1)", ValueError, "can not be set to non-default value"),
+    ("nn.MaxPool1d(2, padding=1)", ValueError, "can not be set to non-default value"),
+    ("nn.MaxPool1d((2,))", TypeError, "For 'MaxPool1d', the type of 'kernel_size' must be int"),
+    ("nn.Conv1d(2, 3, (3,))", TypeError, "For 'Conv1d', the type of 'kernel_size' must be int"),
+    ("nn.Conv1d(2, 3, 3, padding=1)", ValueError, "the 'pad' must be zero when 'pad_mode' is not 'pad'"),
     ("nn.AvgPool2d(2, pad_mode='valid', padding=1)", ValueError, "the 'padding' must be zero"),
     ("nn.MSELoss('avg')", ValueError, "For 'MSELoss', the 'reduction' must be in ['mean', 'sum', 'none']"),
     ("nn.Dropout(p=1.0)", ValueError, "For 'Dropout', the 'p' must be a number in range [0, 1)"),
