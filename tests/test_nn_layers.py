@@ -144,6 +144,14 @@ LOSSES = {
     "cross_entropy_none": ("nn.CrossEntropyLoss(reduction='none')", [values((4, 3)), LABELS]),
     "cross_entropy_probabilities": ("nn.CrossEntropyLoss(label_smoothing=0.1)",
                                     [values((4, 3)), probabilities((4, 3), 2.0)]),
+    "bce_with_logits": ("nn.BCEWithLogitsLoss()", [values((2, 3)), probabilities((2, 3), 1.0)]),
+    "bce_with_logits_weights": ("nn.BCEWithLogitsLoss('sum', Tensor(np.array([1.0, 2.0, 0.5], np.float32)), "
+                                "Tensor(np.array([3.0, 1.0, 0.5], np.float32)))",
+                                [values((2, 3)), probabilities((2, 3), 1.0)]),
+    "smooth_l1": ("nn.SmoothL1Loss()", [values((2, 3)), values((2, 3), 1.0)]),
+    "smooth_l1_mean_beta": ("nn.SmoothL1Loss(beta=2.0, reduction='mean')", [values((2, 3)), values((2, 3), 1.0)]),
+    "huber": ("nn.HuberLoss()", [values((2, 3)), values((2, 3), 1.0)]),
+    "huber_none_delta": ("nn.HuberLoss('none', 0.5)", [values((2, 3)), values((2, 3), 1.0)]),
 }
 CASES = {**LAYERS, **LOSSES}
 
@@ -340,6 +348,12 @@ MINDSPORE = {
     "cross_entropy_sum": ((), [5.671661]),
     "cross_entropy_none": ((4,), [0.2995416, 0.8755002, 3.793754, 0.7028662]),
     "cross_entropy_probabilities": ((), [1.81812]),
+    "bce_with_logits": ((), [0.7460896]),
+    "bce_with_logits_weights": ((), [6.403471]),
+    "smooth_l1": ((2, 3), [0.5919015, 0.464489, 0.3557731, 0.681204, 0.1453406, 0.8201367]),
+    "smooth_l1_mean_beta": ((), [0.2608941]),
+    "huber": ((), [0.5098075]),
+    "huber_none_delta": ((2, 3), [0.4209508, 0.3569175, 0.296766, 0.465602, 0.1445743, 0.5350683]),
 }
 # float32 rounding; and MindSpore's float32 tanh is an approximation, off by up to 1.5e-5 near saturation.
 ATOL = {"tanh": 2e-5, "dense_tanh_cell": 2e-5}
@@ -778,6 +792,8 @@ def test_set_seed_makes_initial_weights_reproducible():
     ("nn.Conv1d(2, 3, 3, padding=1)", ValueError, "the 'pad' must be zero when 'pad_mode' is not 'pad'"),
     ("nn.AvgPool2d(2, pad_mode='valid', padding=1)", ValueError, "the 'padding' must be zero"),
     ("nn.MSELoss('avg')", ValueError, "For 'MSELoss', the 'reduction' must be in ['mean', 'sum', 'none']"),
+    ("nn.SmoothL1Loss(beta=0.0)", ValueError, "For 'SmoothL1Loss', the 'beta' must be a positive number"),
+    ("nn.BCEWithLogitsLoss(weight=Parameter(np.ones(3)))", TypeError, "the 'weight' can not be a Parameter"),
     ("nn.Dropout(p=1.0)", ValueError, "For 'Dropout', the 'p' must be a number in range [0, 1)"),
     ("nn.Dropout(keep_prob=0)", TypeError, "the type of 'keep_prob' should be 'float', but got type 'int'"),
     ("nn.LayerNorm(4)", TypeError, "the type of 'normalized_shape' must be tuple[int] or list[int]"),

@@ -7,4 +7,5 @@ from .activation import (ReLU, ReLU6, LeakyReLU, ELU, Sigmoid, SiLU, Tanh, Softm
 from .basic import Dense, Flatten, Dropout, Embedding
 from .conv import Conv1d, Conv2d, MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
-from .loss import LossBase, MSELoss, L1Loss, SoftmaxCrossEntropyWithLogits, CrossEntropyLoss
+from .loss import (LossBase, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, SoftmaxCrossEntropyWithLogits,
+                   CrossEntropyLoss, BCEWithLogitsLoss)
