@@ -429,6 +429,28 @@ def avg_pool2d_grad(g, x, kernel_size, stride, padding, ceil_mode, count_include
     return fold_windows(windows, np.shape(x), stride, (1, 1), pads, extra)
 
 
+def adaptive_averaging(x, output_size):
+    """The matrices (out_h, H) and (out_w, W) that average the windows of adaptive average
+    pooling along the last two axes of x: window i of n over a length `size` spans
+    floor(i size / n) to ceil((i + 1) size / n); an `output_size` of None keeps the length."""
+    if np.ndim(x) not in (3, 4):
+        raise ValueError(f"For 'adaptive_avg_pool2d', the input must be 3-D (C, H, W) or 4-D (N, C, H, W), but got "
+                         f"shape {np.shape(x)}.")
+    matrices = []
+    for size, n in zip(np.shape(x)[-2:], output_size):
+        n = size if n is None else n
+        i, j = np.arange(n)[:, None], np.arange(size)
+        inside = (j >= i * size // n) & (j < -(-(i + 1) * size // n))
+        matrices.append((inside / inside.sum(1, keepdims=True)).astype(x.dtype))
+    return matrices
+
+
+def adaptive_avg_pool2d_grad(g, x, output_size):
+    """The gradient of adaptive_avg_pool2d: each window's gradient shared out over its elements."""
+    rows, columns = adaptive_averaging(x, output_size)
+    return rows.T @ g @ columns
+
+
 def softmax_grad(g, x, axis):
     """The gradient of softmax(x, axis), for the output gradient g."""
     s = np.exp(log_probabilities(x, axis))

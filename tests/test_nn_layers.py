@@ -80,6 +80,10 @@ LAYERS = {
     "avgpool_unbatched": ("nn.AvgPool2d(2, 2)", [values((2, 4, 4))]),
     "avgpool_same_unbatched": ("nn.AvgPool2d(3, 2, 'same')", [values((1, 5, 5))]),
     "avgpool_pad_ceil_unbatched": ("nn.AvgPool2d(3, 2, 'pad', padding=1, ceil_mode=True)", [values((1, 5, 5))]),
+    "adaptive_avgpool_1": ("nn.AdaptiveAvgPool2d(1)", [values((2, 3, 4, 4))]),
+    "adaptive_avgpool_uneven": ("nn.AdaptiveAvgPool2d((3, 4))", [values((1, 2, 5, 7))]),
+    "adaptive_avgpool_none_unbatched": ("nn.AdaptiveAvgPool2d((2, None))", [values((2, 5, 3))]),
+    "adaptive_avgpool_upsample": ("nn.AdaptiveAvgPool2d((4, 3))", [values((1, 1, 3, 2))]),
     "flatten": ("nn.Flatten()", [values((2, 2, 3))]),
     "relu": ("nn.ReLU()", [ACT]),
     "sigmoid": ("nn.Sigmoid()", [ACT]),
@@ -238,6 +242,17 @@ MINDSPORE = {
     "avgpool_pad_ceil_unbatched": ((1, 3, 3), [
         0.2022309, -0.1464935, 0.2302146, 0.03853316, -0.03234795, 0.0569572, 0.1291063, -0.1316585,
         0.2595465]),
+    "adaptive_avgpool_1": ((2, 3, 1, 1), [0.06647089, 0.07961524, -0.1423152, 0.05595941, 0.08900629, -0.14075]),
+    "adaptive_avgpool_uneven": ((1, 2, 3, 4), [
+        0.9092979, -0.1044388, 0.2174591, 0.1344092, -0.2056615, 0.2966842, -0.2093222, 1.012422, -1.154419,
+        0.4580469, -0.4669434, 1.072264, -0.7314072, 0.01634678, -0.135237, -0.3665072, 0.4124101, -0.3486933,
+        0.275341, -1.089796, 1.222945, -0.4319429, 0.4634069, -0.9323853]),
+    "adaptive_avgpool_none_unbatched": ((2, 2, 3), [
+        -0.9046267, 0.8533581, 0.6847257, 0.1261404, -1.170373, 0.1754518, -0.5775232, 1.084185, 0.2981406,
+        -0.3001509, -1.0834, 0.579331]),
+    "adaptive_avgpool_upsample": ((1, 1, 4, 3), [
+        0.5910404, 1.204818, 1.818595, -0.2343159, -0.0488915, 0.1365329, 0.1991329, 0.005642802, -0.1878473,
+        1.457938, 1.313886, 1.169834]),
     "flatten": ((2, 6), [
         0.5910404, 1.818595, -1.059672, -1.545529, 1.457938, 1.169834, -1.759392, -0.7164586, 1.944015,
         0.2155073, -1.999549, 0.2997544]),
@@ -443,6 +458,11 @@ def test_max_pool_indices_of_an_unbatched_image_as_mindspore():
     np.testing.assert_array_equal(indices.asnumpy(), [[[1, 8, 8], [16, 8, 8], [16, 23, 23]]])
     np.testing.assert_allclose(out.asnumpy().ravel(), MINDSPORE["maxpool_pad"][1], rtol=2e-6)
     np.testing.assert_array_equal(compiled_forward(net, [Tensor(values((1, 5, 5)))])[1], indices.asnumpy())
+
+
+def test_adaptive_avg_pool_takes_3d_or_4d_input_as_mindspore():
+    with pytest.raises(ValueError, match=re.escape("the input must be 3-D (C, H, W) or 4-D (N, C, H, W)")):
+        nn.AdaptiveAvgPool2d(2)(Tensor(np.ones((4, 4), np.float32)))
 
 
 @pytest.mark.parametrize("call, op", [
@@ -791,6 +811,8 @@ def test_set_seed_makes_initial_weights_reproducible():
     ("nn.Conv1d(2, 3, (3,))", TypeError, "For 'Conv1d', the type of 'kernel_size' must be int"),
     ("nn.Conv1d(2, 3, 3, padding=1)", ValueError, "the 'pad' must be zero when 'pad_mode' is not 'pad'"),
     ("nn.AvgPool2d(2, pad_mode='valid', padding=1)", ValueError, "the 'padding' must be zero"),
+    ("nn.AdaptiveAvgPool2d(2.5)", TypeError, "the type of 'output_size' should be one of ['int', 'tuple']"),
+    ("nn.AdaptiveAvgPool2d((2, 2, 2))", ValueError, "'output_size' must be a positive int or a tuple of 2"),
     ("nn.MSELoss('avg')", ValueError, "For 'MSELoss', the 'reduction' must be in ['mean', 'sum', 'none']"),
     ("nn.SmoothL1Loss(beta=0.0)", ValueError, "For 'SmoothL1Loss', the 'beta' must be a positive number"),
     ("nn.BCEWithLogitsLoss(weight=Parameter(np.ones(3)))", TypeError, "the 'weight' can not be a Parameter"),

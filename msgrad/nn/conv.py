@@ -1,12 +1,13 @@
 """Convolution and pooling layers over NCHW images, as MindSpore spells them: `nn.Conv2d`,
-`nn.MaxPool2d`, `nn.AvgPool2d`; and over NCL signals, which MindSpore computes as images of one
-row: `nn.Conv1d`, `nn.MaxPool1d`, `nn.AvgPool1d`."""
+`nn.MaxPool2d`, `nn.AvgPool2d`, `nn.AdaptiveAvgPool2d`; and over NCL signals, which MindSpore
+computes as images of one row: `nn.Conv1d`, `nn.MaxPool1d`, `nn.AvgPool1d`."""
 import math
 
 import numpy as np
 
 from .. import dtype as mstype, ops
 from ..common.initializer import HeUniform, Uniform, initializer, _calculate_fan_in_and_fan_out
+from ..ops.nn_ops import _output_size
 from ..tensor import Parameter, Tensor
 from .basic import check_bool, check_int, check_positive_int
 from .cell import Cell
@@ -152,6 +153,18 @@ class AvgPool2d(_Pool2d):
             return ops.avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                                   self.count_include_pad, self.divisor_override)
         return self.avg_pool(x)
+
+
+class AdaptiveAvgPool2d(Cell):
+    """The means of output_size (an int, or (h, w) where None keeps the input's length) windows
+    spread evenly over x (N, C, H, W) or (C, H, W)."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = _output_size("AdaptiveAvgPool2D", output_size)
+
+    def construct(self, input):
+        return ops.adaptive_avg_pool2d(input, self.output_size)
 
 
 class _Pool1d(Cell):

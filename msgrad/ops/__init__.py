@@ -26,7 +26,7 @@ from .operations import (Primitive, Exp, Log, Sin, Cos, Tanh, Sqrt, Neg, Add, Su
                          Einsum)
 from .nn_ops import (  # neural networks: activations, dropout, convolution, pooling, normalization, losses
     relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax, log_softmax, dropout, conv2d, bias_add,
-    max_pool2d, avg_pool2d, layer_norm, batch_norm, cross_entropy, mse_loss, l1_loss,
+    max_pool2d, avg_pool2d, adaptive_avg_pool2d, layer_norm, batch_norm, cross_entropy, mse_loss, l1_loss,
     binary_cross_entropy_with_logits, ReLU, ReLU6, Sigmoid, GeLU, Softplus, Elu, Softmax, LogSoftmax,
     BiasAdd, Dropout, Conv2D, MaxPool, AvgPool, SoftmaxCrossEntropyWithLogits,
     SparseSoftmaxCrossEntropyWithLogits, silu, mish, selu, celu, hardtanh, hardsigmoid, hardswish,

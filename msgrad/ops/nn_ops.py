@@ -103,6 +103,11 @@ def avg_pool2d(input_x, kernel_size=1, stride=1, padding=0, ceil_mode=False, cou
 
 
 @reaches
+def adaptive_avg_pool2d(input, output_size):
+    return N.adaptive_avg_pool2d(input, output_size=_output_size("AdaptiveAvgPool2D", output_size))
+
+
+@reaches
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalization over the trailing axes `normalized_shape` covers, then weight and bias."""
     count = 1 if isinstance(normalized_shape, int) else len(normalized_shape)
@@ -346,6 +351,20 @@ def _pair(op, name, value):
         raise ValueError(f"For '{op}', '{name}' must be a positive int or a tuple of 2 positive ints, "
                          f"but got {value!r}.")
     return tuple(value)
+
+
+def _output_size(op, size):
+    """(h, w) from an int or a pair of positive ints or Nones (None: the input's own length)."""
+    if isinstance(size, int) and not isinstance(size, bool):
+        size = (size, size)
+    if not isinstance(size, tuple):
+        raise TypeError(f"For '{op}', the type of 'output_size' should be one of ['int', 'tuple'], but got type "
+                        f"'{type(size).__name__}'.")
+    if not (len(size) == 2 and
+            all(n is None or isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in size)):
+        raise ValueError(f"For '{op}', 'output_size' must be a positive int or a tuple of 2 positive ints or "
+                         f"None, but got {size!r}.")
+    return size
 
 
 def _symmetric(op, padding):

@@ -8,9 +8,10 @@ code finds it too."""
 import numpy as np
 
 from .. import context
-from ..runtime import (avg_pool2d_divisor, axes_from, batch_standardize, channels, check_images,
-                       combine_windows, conv2d_windows, cross_entropy_divisor, cross_entropy_grad_logits,
-                       cross_entropy_terms, log_probabilities, max_pool2d_hits, normal_cdf, pool_windows)
+from ..runtime import (adaptive_averaging, avg_pool2d_divisor, axes_from, batch_standardize, channels,
+                       check_images, combine_windows, conv2d_windows, cross_entropy_divisor,
+                       cross_entropy_grad_logits, cross_entropy_terms, log_probabilities, max_pool2d_hits,
+                       normal_cdf, pool_windows)
 from .core import Domain, adjoint, d, primitive
 
 # -- activations -----------------------------------------------------------------------------------
@@ -224,6 +225,22 @@ def avg_pool2d(x, *, kernel_size, stride, padding=(0, 0, 0, 0), ceil_mode=False,
 def _(z, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     d[x] = avg_pool2d_grad(d[z], x, kernel_size, stride, padding, ceil_mode, count_include_pad,
                            divisor_override)
+
+
+@primitive(domain=Domain(cases=(
+    (((1, 2, 4, 4),), {"output_size": (2, 2)}),
+    (((1, 1, 5, 7),), {"output_size": (3, 4)}),
+    (((2, 3, 2),), {"output_size": (4, None)}))))
+def adaptive_avg_pool2d(x, *, output_size):
+    """The means of output_size windows spread evenly over the last two axes of x (N, C, H, W) or
+    (C, H, W), as MindSpore's AdaptiveAvgPool2D; None keeps an axis's length."""
+    rows, columns = adaptive_averaging(x, output_size)
+    return rows @ x @ columns.T
+
+
+@adjoint(adaptive_avg_pool2d)
+def _(z, x, *, output_size):
+    d[x] = adaptive_avg_pool2d_grad(d[z], x, output_size)
 
 
 # -- normalization ---------------------------------------------------------------------------------
