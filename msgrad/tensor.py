@@ -261,6 +261,12 @@ def view(self, *shape):
 
 
 @_method
+def expand_as(self, other):
+    """x repeated along new and length-1 axes to the shape of `other`."""
+    return P.broadcast_like(self, other)
+
+
+@_method
 def transpose(self, *axes):
     return P.transpose(self, axes=_shape(axes) or None)
 

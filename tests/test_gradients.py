@@ -108,6 +108,7 @@ SHAPES = [  # spelling, for x of shape (2, 3)
     "ops.tile(x, (2, 1))", "x.tile((1, 2))", "x.tile(2, 1)", "np.tile(x, 2)", ("ops.Tile()", "self.op(x, (2, 2))"),
     "ops.broadcast_to(x, (2, 2, 3))", "ops.broadcast_to(x.reshape(2, 1, 3), (2, 4, -1))",
     "x.broadcast_to((3, 2, 3))", "np.broadcast_to(x, (2, 2, 3))", ("ops.BroadcastTo((2, 2, 3))", "self.op(x)"),
+    "x.expand_as(ops.stack([x, x]))",
     "ops.concat((x, x), 1)", "ops.cat([x, x * 2])", "np.concatenate((x, x), axis=1)",
     ("ops.Concat(1)", "self.op((x, x * x))"), "ops.stack((x, x), 1)", "np.stack([x, x * 2])",
     ("ops.Stack(-1)", "self.op((x, x))"), "ops.split(x, [1, 2], 1)", "x.split([1, 1], 0)",

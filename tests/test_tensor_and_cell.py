@@ -50,6 +50,7 @@ def test_tensor_methods_match_mindspore_spellings():
     assert x.reshape(3, 2).shape == x.reshape((3, 2)).shape == x.reshape([3, 2]).shape == (3, 2)
     assert x.T.shape == x.transpose(1, 0).shape == x.transpose((1, 0)).shape == (3, 2)
     assert x.view(3, 2).shape == x.view((3, 2)).shape == (3, 2) and x.view(-1).shape == (6,)
+    assert x.expand_as(Tensor(np.zeros((4, 2, 3)))).shape == (4, 2, 3)
 
 
 def test_ops_ones_and_zeros_as_mindspore():

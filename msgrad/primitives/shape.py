@@ -96,6 +96,18 @@ def _(z, x, *, shape):
     d[x] = unbroadcast(d[z], x)
 
 
+@primitive(domain=Domain(cases=((((1, 3),), {}), (((3,),), {}), (((2, 1),), {})),
+                         fixed={"other": np.zeros((2, 2, 3))}))
+def broadcast_like(x, other):
+    """x repeated along new and length-1 axes to the shape of `other` (MindSpore's Tensor.expand_as)."""
+    return np.broadcast_to(x, np.shape(other))
+
+
+@adjoint(broadcast_like)
+def _(z, x, other):
+    d[x] = unbroadcast(d[z], x)
+
+
 @primitive(domain=Domain(cases=((((2, 3),), {"reps": (2, 1)}), (((3,),), {"reps": (2, 2)}),
                                 (((2, 3),), {"reps": (2,)}))))
 def tile(x, *, reps):
