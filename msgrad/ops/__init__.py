@@ -28,6 +28,6 @@ from .nn_ops import (  # neural networks: activations, dropout, convolution, poo
     relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax, log_softmax, dropout, conv2d, bias_add,
     max_pool2d, avg_pool2d, adaptive_avg_pool2d, layer_norm, batch_norm, cross_entropy, mse_loss, l1_loss,
     binary_cross_entropy_with_logits, ReLU, ReLU6, Sigmoid, GeLU, Softplus, Elu, Softmax, LogSoftmax,
-    BiasAdd, Dropout, Conv2D, MaxPool, AvgPool, SoftmaxCrossEntropyWithLogits,
+    BiasAdd, L2Normalize, Dropout, Conv2D, MaxPool, AvgPool, SoftmaxCrossEntropyWithLogits,
     SparseSoftmaxCrossEntropyWithLogits, silu, mish, selu, celu, hardtanh, hardsigmoid, hardswish,
     softsign, logsigmoid, tanhshrink, softshrink, hardshrink)

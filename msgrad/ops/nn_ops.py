@@ -8,7 +8,7 @@ generated; a mistake raises the ValueError or TypeError MindSpore raises, locate
 source by the compiler."""
 from .. import primitives as P
 from ..primitives import nn as N, reaches
-from ..tensor import _dtype_name
+from ..tensor import _axis, _dtype_name
 from .operations import Primitive, _applying
 
 relu6, sigmoid, bias_add = N.relu6, N.sigmoid, N.bias_add
@@ -210,6 +210,18 @@ class LogSoftmax(Softmax):
     @reaches
     def __call__(self, logits):
         return N.log_softmax(logits, axis=self.axis)
+
+
+class L2Normalize(Primitive):
+    """`ops.L2Normalize(axis, epsilon)(x)`: x / sqrt(max(sum(x², axis), epsilon))."""
+
+    def __init__(self, axis=0, epsilon=1e-4):
+        self.axis, self.epsilon = _axis(axis), epsilon
+
+    @reaches
+    def __call__(self, x):
+        squares = P.reduce_sum(P.square(x), axis=self.axis, keepdims=True)
+        return P.divide(x, P.sqrt(P.maximum(squares, self.epsilon)))
 
 
 class BiasAdd(Primitive):
