@@ -15,13 +15,6 @@ def unbroadcast(g, x):
     return np.sum(g, axis=axes).reshape(shape)
 
 
-def broadcast_like(t, z):
-    """A tangent `t` broadcast to the shape of the value `z` it belongs to (a sum that left out
-    the terms of operands without a tangent may have a smaller shape)."""
-    shape = np.shape(z)
-    return t if np.shape(t) == shape else np.broadcast_to(t, shape)
-
-
 def unreduce(g, x, axis, keepdims):
     """Spread the gradient of a reduction over `axis` back over the shape of `x`."""
     if axis is not None and not keepdims:
@@ -199,6 +192,15 @@ def log_probabilities(x, axis):
     return shifted - np.log(np.sum(np.exp(shifted), axis, keepdims=True))
 
 
+def axes_from(x, begin):
+    """The axes of `x` from `begin` (a negative one counts from the end) to the last, as a tuple."""
+    ndim = np.ndim(x)
+    if not -ndim <= begin < ndim:
+        raise ValueError(f"normalizing the axes from axis {begin} on needs an input that has axis {begin}, but "
+                         f"got one of shape {np.shape(x)}.")
+    return tuple(range(begin % ndim, ndim))
+
+
 def standardize_grad(g, z, x, axis, eps):
     """The gradient of z = (x - mean) / sqrt(var + eps), both statistics taken over `axis`."""
     return (g - np.mean(g, axis, keepdims=True) - z * np.mean(g * z, axis, keepdims=True)) / np.sqrt(
@@ -299,6 +301,13 @@ def cross_entropy_grad_weight(g, logits, target, weight, ignore_index, reduction
         mean_loss = -np.sum(weights * probs * logp) / divisor
         grad = grad - scale * mean_loss * one_hot
     return np.sum(grad, axis=tuple(i for i in range(np.ndim(grad)) if i != axis))
+
+
+def check_images(x, op):
+    """Stop with a clear error unless `x` is a batch of images (N, C, H, W), which `op` needs."""
+    if np.ndim(x) != 4:
+        raise ValueError(f"For '{op}', the input must be 4-D (N, C, H, W), but got {np.ndim(x)}-D with shape "
+                         f"{np.shape(x)}.")
 
 
 def window_padding(shape, kernel, stride, dilation, padding, ceil_mode=False):
@@ -439,6 +448,28 @@ def avg_pool2d_grad(g, x, kernel_size, stride, padding, ceil_mode, count_include
                                    divisor_override)
     windows = np.broadcast_to(share[..., None, None], np.shape(share) + tuple(kernel_size))
     return fold_windows(windows, np.shape(x), stride, (1, 1), pads, extra)
+
+
+def adaptive_averaging(x, output_size):
+    """The matrices (out_h, H) and (out_w, W) that average the windows of adaptive average
+    pooling along the last two axes of x: window i of n over a length `size` spans
+    floor(i size / n) to ceil((i + 1) size / n); an `output_size` of None keeps the length."""
+    if np.ndim(x) not in (3, 4):
+        raise ValueError(f"For 'adaptive_avg_pool2d', the input must be 3-D (C, H, W) or 4-D (N, C, H, W), but got "
+                         f"shape {np.shape(x)}.")
+    matrices = []
+    for size, n in zip(np.shape(x)[-2:], output_size):
+        n = size if n is None else n
+        i, j = np.arange(n)[:, None], np.arange(size)
+        inside = (j >= i * size // n) & (j < -(-(i + 1) * size // n))
+        matrices.append((inside / inside.sum(1, keepdims=True)).astype(x.dtype))
+    return matrices
+
+
+def adaptive_avg_pool2d_grad(g, x, output_size):
+    """The gradient of adaptive_avg_pool2d: each window's gradient shared out over its elements."""
+    rows, columns = adaptive_averaging(x, output_size)
+    return rows.T @ g @ columns
 
 
 def softmax_grad(g, x, axis):

@@ -255,6 +255,18 @@ def reshape(self, *shape):
 
 
 @_method
+def view(self, *shape):
+    """x reshaped, as `x.view(2, -1)` or `x.view((2, -1))` reshape it."""
+    return P.reshape(self, shape=_shape(shape))
+
+
+@_method
+def expand_as(self, other):
+    """x repeated along new and length-1 axes to the shape of `other`."""
+    return P.broadcast_like(self, other)
+
+
+@_method
 def transpose(self, *axes):
     return P.transpose(self, axes=_shape(axes) or None)
 

@@ -38,6 +38,7 @@ def _error(body, *args, builtin=TypeError):
     ("import math\nreturn x", "an import"),
     ("return x.frobnicate()", "no gradient rule for the Tensor method `frobnicate`"),
     ("return print(x)", "no gradient rule for `print`"),
+    ("return x * ops.ones(x.shape)", "for the shape of a Tensor x, use ops.ones_like(x)"),
     ("for i in range(3):\n    pass\nelse:\n    x = x * 2\nreturn x", "a loop's `else:` block"),
 ])
 def test_unsupported_code_is_named_with_its_line(body, message):

@@ -94,7 +94,8 @@ EXTREMA = [  # spelling, for x of shape (2, 3) with no two elements tied
     "ops.norm(x)", "ops.norm(x, dim=1)", "ops.norm(x, 2, 1, True)", "x.norm()", "np.linalg.norm(x, axis=0)",
 ]
 SHAPES = [  # spelling, for x of shape (2, 3)
-    "ops.reshape(x, (-1,))", "x.reshape(3, 2)", "x.reshape((6, 1))", "np.reshape(x, (3, 2))",
+    "ops.reshape(x, (-1,))", "x.reshape(3, 2)", "x.reshape((6, 1))", "np.reshape(x, (3, 2))", "x.view(3, -1)",
+    "x.view((6,))", "x * ops.ones((2, 3), ms.float64)", "x + ops.zeros(3, ms.float64)",
     ("ops.Reshape()", "self.op(x, (3, 2))"), "x.T", "ops.transpose(x, (1, 0))", "x.transpose(1, 0)",
     "np.transpose(x)", ("ops.Transpose()", "self.op(x, (1, 0))"), "ops.permute(x, (1, 0))", "x.permute(1, 0)",
     "ops.expand_dims(x, 1)", "ops.unsqueeze(x, 0)", "x.expand_dims(-1)", "x.unsqueeze(2)",
@@ -107,6 +108,7 @@ SHAPES = [  # spelling, for x of shape (2, 3)
     "ops.tile(x, (2, 1))", "x.tile((1, 2))", "x.tile(2, 1)", "np.tile(x, 2)", ("ops.Tile()", "self.op(x, (2, 2))"),
     "ops.broadcast_to(x, (2, 2, 3))", "ops.broadcast_to(x.reshape(2, 1, 3), (2, 4, -1))",
     "x.broadcast_to((3, 2, 3))", "np.broadcast_to(x, (2, 2, 3))", ("ops.BroadcastTo((2, 2, 3))", "self.op(x)"),
+    "x.expand_as(ops.stack([x, x]))",
     "ops.concat((x, x), 1)", "ops.cat([x, x * 2])", "np.concatenate((x, x), axis=1)",
     ("ops.Concat(1)", "self.op((x, x * x))"), "ops.stack((x, x), 1)", "np.stack([x, x * 2])",
     ("ops.Stack(-1)", "self.op((x, x))"), "ops.split(x, [1, 2], 1)", "x.split([1, 1], 0)",

@@ -9,11 +9,14 @@ inside a user Cell's construct as MindSpore users write it:
   initializers' distributions and seeds, argument errors, and the example program.
 
 MindSpore's own gradients for every case were compared too, while writing these tests: they
-agree except where MindSpore gives zeros for the labels of SoftmaxCrossEntropyWithLogits
-(msgrad's are the mathematical ones) and where MindSpore's float32 tanh is approximate."""
+agree except where MindSpore gives zeros for the labels of SoftmaxCrossEntropyWithLogits and
+wrong slopes for SeLU's negative inputs (msgrad's are the mathematical ones), and where
+MindSpore's float32 tanh is approximate."""
 import importlib.util
+import linecache
 import math
 import pathlib
+import re
 
 import numpy as np
 import pytest
@@ -53,6 +56,18 @@ LAYERS = {
     "conv_pad": ("nn.Conv2d(2, 2, (2, 3), pad_mode='pad', padding=(1, 0, 2, 1), has_bias=True)",
                  [values((1, 2, 3, 3))]),
     "conv_group_dilated": ("nn.Conv2d(2, 4, 2, dilation=2, group=2)", [values((1, 2, 4, 4))]),
+    "conv1d": ("nn.Conv1d(2, 3, 3, has_bias=True)", [values((2, 2, 6))]),
+    "conv1d_pad_stride_group": ("nn.Conv1d(2, 4, 3, stride=2, pad_mode='pad', padding=1, group=2)",
+                                [values((1, 2, 7))]),
+    "conv1d_valid_dilated": ("nn.Conv1d(2, 2, 2, pad_mode='valid', dilation=2, has_bias=True)", [values((1, 2, 6))]),
+    "maxpool1d": ("nn.MaxPool1d(2, 2)", [values((2, 3, 6))]),
+    "maxpool1d_same": ("nn.MaxPool1d(3, 2, 'same')", [values((1, 2, 7))]),
+    "maxpool1d_pad_unbatched": ("nn.MaxPool1d(3, 2, 'pad', padding=1)", [values((2, 7))]),
+    "maxpool1d_pad_ceil": ("nn.MaxPool1d(2, 2, 'pad', ceil_mode=True)", [values((1, 2, 7))]),
+    "avgpool1d": ("nn.AvgPool1d(2, 2)", [values((2, 3, 6))]),
+    "avgpool1d_same": ("nn.AvgPool1d(3, 2, 'same')", [values((1, 2, 7))]),
+    "avgpool1d_pad": ("nn.AvgPool1d(3, 2, 'pad', padding=1, count_include_pad=False)", [values((1, 2, 7))]),
+    "avgpool1d_unbatched": ("nn.AvgPool1d(3, 1)", [values((2, 6))]),
     "maxpool": ("nn.MaxPool2d(2, 2)", [values((1, 2, 4, 4))]),
     "maxpool_same": ("nn.MaxPool2d(3, 2, 'same')", [values((1, 1, 5, 5))]),
     "maxpool_pad": ("nn.MaxPool2d(3, 2, 'pad', padding=1)", [values((1, 1, 5, 5))]),
@@ -60,6 +75,15 @@ LAYERS = {
     "avgpool": ("nn.AvgPool2d(2, 2)", [values((1, 2, 4, 4))]),
     "avgpool_same": ("nn.AvgPool2d(3, 2, 'same')", [values((1, 1, 5, 5))]),
     "avgpool_pad": ("nn.AvgPool2d(3, 2, 'pad', padding=1, count_include_pad=False)", [values((1, 1, 5, 5))]),
+    "maxpool_unbatched": ("nn.MaxPool2d(2, 2)", [values((2, 4, 4))]),
+    "maxpool_pad_unbatched": ("nn.MaxPool2d(3, 2, 'pad', padding=1)", [values((1, 5, 5))]),
+    "avgpool_unbatched": ("nn.AvgPool2d(2, 2)", [values((2, 4, 4))]),
+    "avgpool_same_unbatched": ("nn.AvgPool2d(3, 2, 'same')", [values((1, 5, 5))]),
+    "avgpool_pad_ceil_unbatched": ("nn.AvgPool2d(3, 2, 'pad', padding=1, ceil_mode=True)", [values((1, 5, 5))]),
+    "adaptive_avgpool_1": ("nn.AdaptiveAvgPool2d(1)", [values((2, 3, 4, 4))]),
+    "adaptive_avgpool_uneven": ("nn.AdaptiveAvgPool2d((3, 4))", [values((1, 2, 5, 7))]),
+    "adaptive_avgpool_none_unbatched": ("nn.AdaptiveAvgPool2d((2, None))", [values((2, 5, 3))]),
+    "adaptive_avgpool_upsample": ("nn.AdaptiveAvgPool2d((4, 3))", [values((1, 1, 3, 2))]),
     "flatten": ("nn.Flatten()", [values((2, 2, 3))]),
     "relu": ("nn.ReLU()", [ACT]),
     "sigmoid": ("nn.Sigmoid()", [ACT]),
@@ -73,6 +97,20 @@ LAYERS = {
     "elu": ("nn.ELU()", [ACT]),
     "relu6": ("nn.ReLU6()", [values((2, 4), 0.7, 7.0)]),
     "silu": ("nn.SiLU()", [ACT]),
+    "softmin": ("nn.Softmin()", [ACT]),
+    "mish": ("nn.Mish()", [ACT]),
+    "selu": ("nn.SeLU()", [ACT]),
+    "celu": ("nn.CELU(0.5)", [ACT]),
+    "hardtanh": ("nn.Hardtanh(-2.0, 3.0)", [ACT]),
+    "hsigmoid": ("nn.HSigmoid()", [ACT]),
+    "hswish": ("nn.HSwish()", [ACT]),
+    "logsigmoid": ("nn.LogSigmoid()", [ACT]),
+    "softsign": ("nn.Softsign()", [ACT]),
+    "tanhshrink": ("nn.Tanhshrink()", [ACT]),
+    "softshrink": ("nn.SoftShrink(1.0)", [ACT]),
+    "hshrink": ("nn.HShrink(1.0)", [ACT]),
+    "identity": ("nn.Identity()", [ACT]),
+    "dense_hswish": ("nn.Dense(3, 4, activation='hswish')", [values((2, 3))]),
     "dropout_eval": ("nn.Dropout(p=0.5)", [ACT]),
     "batchnorm1d_eval": ("nn.BatchNorm1d(3)", [values((4, 3))]),
     "batchnorm2d_eval": ("nn.BatchNorm2d(3)", [values((2, 3, 2, 2))]),
@@ -83,6 +121,12 @@ LAYERS = {
     "layernorm_2axes": ("nn.LayerNorm((3, 4), begin_norm_axis=1, begin_params_axis=1, epsilon=1e-5)",
                         [values((2, 3, 4))]),
     "layernorm_3d_last": ("nn.LayerNorm((4,))", [values((2, 3, 4))]),
+    "layernorm_from_axis1": ("nn.LayerNorm((4,), begin_norm_axis=1)", [values((2, 3, 4))]),
+    "layernorm_from_axis1_2d": ("nn.LayerNorm((4,), begin_norm_axis=1)", [values((2, 4))]),
+    "layernorm_from_axis0": ("nn.LayerNorm((4,), begin_norm_axis=0)", [values((2, 3, 4))]),
+    "layernorm_last_params_axis1": ("nn.LayerNorm((3, 4), begin_params_axis=1)", [values((2, 3, 4))]),
+    "layernorm_from_axis2_params_axis1": ("nn.LayerNorm((3, 4), begin_norm_axis=2, begin_params_axis=1)",
+                                          [values((2, 3, 4))]),
     "embedding": ("nn.Embedding(5, 3)", [IDS]),
     "embedding_one_hot": ("nn.Embedding(5, 3, use_one_hot=True)", [IDS]),
     "sequential": ("nn.SequentialCell([nn.Dense(3, 4), nn.ReLU(), nn.Dense(4, 2)])", [values((2, 3))]),
@@ -104,6 +148,14 @@ LOSSES = {
     "cross_entropy_none": ("nn.CrossEntropyLoss(reduction='none')", [values((4, 3)), LABELS]),
     "cross_entropy_probabilities": ("nn.CrossEntropyLoss(label_smoothing=0.1)",
                                     [values((4, 3)), probabilities((4, 3), 2.0)]),
+    "bce_with_logits": ("nn.BCEWithLogitsLoss()", [values((2, 3)), probabilities((2, 3), 1.0)]),
+    "bce_with_logits_weights": ("nn.BCEWithLogitsLoss('sum', Tensor(np.array([1.0, 2.0, 0.5], np.float32)), "
+                                "Tensor(np.array([3.0, 1.0, 0.5], np.float32)))",
+                                [values((2, 3)), probabilities((2, 3), 1.0)]),
+    "smooth_l1": ("nn.SmoothL1Loss()", [values((2, 3)), values((2, 3), 1.0)]),
+    "smooth_l1_mean_beta": ("nn.SmoothL1Loss(beta=2.0, reduction='mean')", [values((2, 3)), values((2, 3), 1.0)]),
+    "huber": ("nn.HuberLoss()", [values((2, 3)), values((2, 3), 1.0)]),
+    "huber_none_delta": ("nn.HuberLoss('none', 0.5)", [values((2, 3)), values((2, 3), 1.0)]),
 }
 CASES = {**LAYERS, **LOSSES}
 
@@ -134,6 +186,34 @@ MINDSPORE = {
         2.065862, -2.022384, -5.093637, 1.771276, -3.885225, -0.3292735, 5.180127, -0.001160413, -0.7644026,
         5.598994, -0.7624408, -1.746373, 1.132538, 4.847301, -3.403707, -1.121143, 3.313907, -2.343642,
         -4.9204, 1.103228]),
+    "conv1d": ((2, 3, 6), [
+        -4.543337, 5.302486, 11.02588, -4.037912, -5.879529, 6.599268, 4.147573, 3.039484, -9.87729, -2.886626,
+        8.22873, -1.367169, -2.62231, -10.88519, 1.843432, 6.920838, -7.116179, -5.886934, 2.726069, 11.6248,
+        -2.702507, -6.822574, 8.566431, 6.765988, 3.042673, -9.333659, -4.226459, 8.030359, -0.2352866,
+        -7.825578, -8.313332, 0.4679116, 7.499427, -5.889756, -9.471026, 3.172386]),
+    "conv1d_pad_stride_group": ((1, 4, 4), [
+        -2.95596, 5.096282, -3.581283, 0.4649062, 0.9070201, -2.54652, 3.298875, -3.939857, 3.009731, -7.244284,
+        7.552275, -4.285315, 3.998243, -5.499026, 4.67099, -0.9512568]),
+    "conv1d_valid_dilated": ((1, 2, 4), [
+        4.547745, 4.843181, -1.689957, -0.3018757, 4.998702, 4.348742, -8.511735, -4.547772]),
+    "maxpool1d": ((2, 3, 3), [
+        1.818595, -1.059672, 1.457938, -0.7164586, 1.944015, 0.2997544, 1.922305, 1.23767, 1.39848, 1.8523,
+        0.5093647, 1.9831, -0.5127993, 1.595904, -1.234877, 1.719232, -0.2962415, 1.999621]),
+    "maxpool1d_same": ((1, 2, 4), [
+        1.818595, 1.818595, 1.457938, 1.169834, 1.944015, 1.944015, 1.922305, 1.922305]),
+    "maxpool1d_pad_unbatched": ((2, 4), [
+        1.818595, 1.818595, 1.457938, 1.169834, 1.944015, 1.944015, 1.922305, 1.922305]),
+    "maxpool1d_pad_ceil": ((1, 2, 4), [
+        1.818595, -1.059672, 1.457938, -1.759392, 1.944015, 0.2155073, 1.922305, -0.7951114]),
+    "avgpool1d": ((2, 3, 3), [
+        1.204818, -1.302601, 1.313886, -1.237925, 1.079761, -0.8498973, 0.5635971, -0.239872, -0.09978145,
+        0.432809, -0.7370965, 0.9924381, -1.181878, 1.292837, -1.317948, 1.255541, -1.109762, 0.8902911]),
+    "avgpool1d_same": ((1, 2, 4), [
+        1.204818, -0.2622021, 0.3607478, -0.2947786, 0.6137782, 0.05332446, 0.07417031, 0.5635971]),
+    "avgpool1d_pad": ((1, 2, 4), [
+        1.204818, -0.2622021, 0.3607478, -0.2947786, 0.6137782, 0.05332446, 0.07417031, 0.5635971]),
+    "avgpool1d_unbatched": ((2, 4), [
+        0.4499877, -0.2622021, -0.382421, 0.3607478, -0.1772784, 0.4810213, 0.05332446, -0.4947624]),
     "maxpool": ((1, 2, 2, 2), [
         1.818595, -0.7164586, 1.944015, 1.23767, 1.39848, 1.9831, -0.5127993, 1.719232]),
     "maxpool_same": ((1, 1, 3, 3), [
@@ -150,6 +230,29 @@ MINDSPORE = {
     "avgpool_pad": ((1, 1, 3, 3), [
         0.4550195, -0.2197403, 0.5179828, 0.05779974, -0.03234795, 0.08543581, 0.2904893, -0.1974878,
         0.5839797]),
+    "maxpool_unbatched": ((2, 2, 2), [
+        1.818595, -0.7164586, 1.944015, 1.23767, 1.39848, 1.9831, -0.5127993, 1.719232]),
+    "maxpool_pad_unbatched": ((1, 3, 3), [
+        1.818595, 1.944015, 1.944015, 1.39848, 1.944015, 1.944015, 1.39848, 1.9831, 1.9831]),
+    "avgpool_unbatched": ((2, 2, 2), [
+        1.259352, -1.270263, 0.8216791, -0.5448847, -0.418439, 0.7126236, -1.249913, 1.274189]),
+    "avgpool_same_unbatched": ((1, 3, 3), [
+        0.4550195, -0.2197403, 0.5179828, 0.05779974, -0.03234795, 0.08543581, 0.2904893, -0.1974878,
+        0.5839797]),
+    "avgpool_pad_ceil_unbatched": ((1, 3, 3), [
+        0.2022309, -0.1464935, 0.2302146, 0.03853316, -0.03234795, 0.0569572, 0.1291063, -0.1316585,
+        0.2595465]),
+    "adaptive_avgpool_1": ((2, 3, 1, 1), [0.06647089, 0.07961524, -0.1423152, 0.05595941, 0.08900629, -0.14075]),
+    "adaptive_avgpool_uneven": ((1, 2, 3, 4), [
+        0.9092979, -0.1044388, 0.2174591, 0.1344092, -0.2056615, 0.2966842, -0.2093222, 1.012422, -1.154419,
+        0.4580469, -0.4669434, 1.072264, -0.7314072, 0.01634678, -0.135237, -0.3665072, 0.4124101, -0.3486933,
+        0.275341, -1.089796, 1.222945, -0.4319429, 0.4634069, -0.9323853]),
+    "adaptive_avgpool_none_unbatched": ((2, 2, 3), [
+        -0.9046267, 0.8533581, 0.6847257, 0.1261404, -1.170373, 0.1754518, -0.5775232, 1.084185, 0.2981406,
+        -0.3001509, -1.0834, 0.579331]),
+    "adaptive_avgpool_upsample": ((1, 1, 4, 3), [
+        0.5910404, 1.204818, 1.818595, -0.2343159, -0.0488915, 0.1365329, 0.1991329, 0.005642802, -0.1878473,
+        1.457938, 1.313886, 1.169834]),
     "flatten": ((2, 6), [
         0.5910404, 1.818595, -1.059672, -1.545529, 1.457938, 1.169834, -1.759392, -0.7164586, 1.944015,
         0.2155073, -1.999549, 0.2997544]),
@@ -174,6 +277,23 @@ MINDSPORE = {
     "relu6": ((2, 4), [4.509524, 4.728242, 0, 0, 6, 1.560229, 0, 0.2353613]),
     "silu": ((2, 4), [
         2.394836, 2.532003, -0.1194858, -0.2506782, 3.665957, 0.6323048, -0.07291164, 0.07176133]),
+    "softmin": ((2, 4), [
+        0.002306876, 0.00203585, 0.8010125, 0.1946448, 0.0004273764, 0.007465933, 0.9761893, 0.01591749]),
+    "mish": ((2, 4), [2.55128, 2.680582, -0.1216652, -0.267409, 3.748055, 0.7525385, -0.07357906, 0.08642962]),
+    "selu": ((2, 4), [2.707521, 2.83884, -1.691488, -1.483976, 3.94223, 0.9367626, -1.725305, 0.1413111]),
+    "celu": ((2, 4), [2.576871, 2.701853, -0.4992822, -0.4878444, 3.752, 0.8915597, -0.499826, 0.1344922]),
+    "hardtanh": ((2, 4), [2.576871, 2.701853, -2, -1.858409, 3, 0.8915597, -2, 0.1344922]),
+    "hsigmoid": ((2, 4), [0.9294785, 0.9503088, 0, 0.1902652, 1, 0.6485932, 0, 0.5224153]),
+    "hswish": ((2, 4), [2.395146, 2.567595, 0, -0.3535905, 3.752, 0.5782596, 0, 0.07026079]),
+    "logsigmoid": ((2, 4), [
+        -0.0732609, -0.06492692, -3.310297, -2.003305, -0.02319944, -0.3436006, -4.000226, -0.6281602]),
+    "softsign": ((2, 4), [0.720426, 0.729865, -0.7659783, -0.650155, 0.7895623, 0.4713357, -0.7992672, 0.1185484]),
+    "tanhshrink": ((2, 4), [
+        1.58836, 1.710812, -2.275973, -0.9058772, 2.753093, 0.1793965, -2.982426, 0.0008050799]),
+    "softshrink": ((2, 4), [1.576871, 1.701853, -2.273108, -0.8584087, 2.752, 0, -2.981745, 0]),
+    "hshrink": ((2, 4), [2.576871, 2.701853, -3.273108, -1.858409, 3.752, 0, -3.981745, 0]),
+    "identity": ((2, 4), [2.576871, 2.701853, -3.273108, -1.858409, 3.752, 0.8915597, -3.981745, 0.1344922]),
+    "dense_hswish": ((2, 4), [6.384516, 2.313256, 0, 0, -0.3634992, 1.955273, 4.529556, 2.637623]),
     "dropout_eval": ((2, 4), [
         2.576871, 2.701853, -3.273108, -1.858409, 3.752, 0.8915597, -3.981745, 0.1344922]),
     "batchnorm1d_eval": ((4, 3), [
@@ -204,6 +324,24 @@ MINDSPORE = {
         2.623636, 0.1335377, -0.1075331, 1.865526, 3.612643, -0.3333589, 1.022577, 1.664287, 4.01442,
         -0.9983482, 1.325149, 1.409905, 3.827048, -1.614189, 0.8791074, 1.192236, 3.216183, -2.076368,
         -0.06608117, 1.043936, 2.271084, -2.33084, -1.376751, 0.9817736]),
+    "layernorm_from_axis1": ((2, 3, 4), [
+        2.507461, 0.06215107, -0.01322556, 1.88149, 3.580812, -0.3458235, 0.9665214, 1.659269, 4.182649,
+        -0.9459546, 1.30279, 1.386887, 3.859488, -1.614246, 0.8917276, 1.186989, 3.255591, -2.084388,
+        -0.06095934, 1.033595, 2.230567, -2.310119, -1.349655, 1.000951]),
+    "layernorm_from_axis1_2d": ((2, 4), [
+        2.623636, 0.1335377, -0.1075331, 1.865526, 3.612643, -0.3333589, 1.022577, 1.664287]),
+    "layernorm_from_axis0": ((2, 3, 4), [
+        2.411944, -0.01501513, 0.008999586, 1.880911, 3.445454, -0.4078464, 0.9523801, 1.666938, 4.024952,
+        -0.9857015, 1.276167, 1.404666, 3.99907, -1.597642, 0.895785, 1.162602, 3.374569, -2.083825, -0.0894078,
+        1.003974, 2.314571, -2.317259, -1.422074, 0.9702163]),
+    "layernorm_last_params_axis1": ((2, 3, 4), [
+        2.623636, 0.1335377, -0.1075331, 1.865526, 3.298767, -1.887108, 1.926066, 1.57306, 2.550472, -2.079623,
+        2.565242, 2.120481, 3.827048, -1.614189, 0.8791074, 1.192236, 2.828302, -1.580614, 0.8058609, 2.688269,
+        0.6966684, -0.3397186, 0.4329509, 3.886884]),
+    "layernorm_from_axis2_params_axis1": ((2, 3, 4), [
+        2.623636, 0.1335377, -0.1075331, 1.865526, 3.298767, -1.887108, 1.926066, 1.57306, 2.550472, -2.079623,
+        2.565242, 2.120481, 3.827048, -1.614189, 0.8791074, 1.192236, 2.828302, -1.580614, 0.8058609, 2.688269,
+        0.6966684, -0.3397186, 0.4329509, 3.886884]),
     "embedding": ((2, 2, 3), [
         -0.364325, 1.997087, -0.1503022, 1.11463, -1.790375, -0.6532702, -0.364325, 1.997087, -0.1503022,
         1.682942, 0.8547598, -1.903204]),
@@ -225,6 +363,12 @@ MINDSPORE = {
     "cross_entropy_sum": ((), [5.671661]),
     "cross_entropy_none": ((4,), [0.2995416, 0.8755002, 3.793754, 0.7028662]),
     "cross_entropy_probabilities": ((), [1.81812]),
+    "bce_with_logits": ((), [0.7460896]),
+    "bce_with_logits_weights": ((), [6.403471]),
+    "smooth_l1": ((2, 3), [0.5919015, 0.464489, 0.3557731, 0.681204, 0.1453406, 0.8201367]),
+    "smooth_l1_mean_beta": ((), [0.2608941]),
+    "huber": ((), [0.5098075]),
+    "huber_none_delta": ((2, 3), [0.4209508, 0.3569175, 0.296766, 0.465602, 0.1445743, 0.5350683]),
 }
 # float32 rounding; and MindSpore's float32 tanh is an approximation, off by up to 1.5e-5 near saturation.
 ATOL = {"tanh": 2e-5, "dense_tanh_cell": 2e-5}
@@ -308,6 +452,51 @@ def test_max_pool_indices_as_mindspore():
     np.testing.assert_allclose(out.asnumpy().ravel(), MINDSPORE["maxpool_pad"][1], rtol=2e-6)
 
 
+def test_max_pool_indices_of_an_unbatched_image_as_mindspore():
+    net = user_net("nn.MaxPool2d(3, 2, 'pad', padding=1, return_indices=True)")
+    out, indices = net(Tensor(values((1, 5, 5))))
+    np.testing.assert_array_equal(indices.asnumpy(), [[[1, 8, 8], [16, 8, 8], [16, 23, 23]]])
+    np.testing.assert_allclose(out.asnumpy().ravel(), MINDSPORE["maxpool_pad"][1], rtol=2e-6)
+    np.testing.assert_array_equal(compiled_forward(net, [Tensor(values((1, 5, 5)))])[1], indices.asnumpy())
+
+
+def test_adaptive_avg_pool_takes_3d_or_4d_input_as_mindspore():
+    with pytest.raises(ValueError, match=re.escape("the input must be 3-D (C, H, W) or 4-D (N, C, H, W)")):
+        nn.AdaptiveAvgPool2d(2)(Tensor(np.ones((4, 4), np.float32)))
+
+
+@pytest.mark.parametrize("call, op", [
+    ("ops.MaxPool(2, 2)(x)", "max_pool2d"), ("ops.max_pool2d(x, 2)", "max_pool2d"),
+    ("ops.AvgPool(2, 2)(x)", "avg_pool2d"), ("ops.avg_pool2d(x, 2, 2)", "avg_pool2d"),
+    ("ops.conv2d(x, WEIGHT)", "conv2d")])
+def test_ops_reject_an_unbatched_image_as_mindspore(call, op):
+    """MindSpore's layers nn.MaxPool2d and nn.AvgPool2d take one (C, H, W) image; its operations
+    do not (a ValueError), and neither do msgrad's: eagerly, or naming the user's line."""
+    module = load_module(f'''
+WEIGHT = Tensor(np.ones((1, 2, 2, 2), np.float32))
+
+
+class Net(nn.Cell):
+    def construct(self, x):
+        return {call}
+''')
+    x = Tensor(values((2, 4, 4)))
+    message = f"For '{op}', the input must be 4-D (N, C, H, W), but got 3-D with shape (2, 4, 4)."
+    with pytest.raises(ValueError, match=re.escape(message)):
+        module.Net()(x)
+    with pytest.raises(ValueError, match=re.escape(message)) as caught:
+        ops.GradOperation()(module.Net())(x)
+    where = caught.value.where
+    assert where.filename == module.__file__ and call in linecache.getline(where.filename, where.line)
+
+
+def test_max_pool_1d_indices_as_mindspore():
+    net = user_net("nn.MaxPool1d(3, 2, 'pad', padding=1, return_indices=True)")
+    out, indices = net(Tensor(values((2, 7))))
+    np.testing.assert_array_equal(indices.asnumpy(), [[1, 1, 4, 5], [1, 1, 5, 5]])
+    np.testing.assert_allclose(out.asnumpy().ravel(), MINDSPORE["maxpool1d_pad_unbatched"][1], rtol=2e-6)
+
+
 def test_flatten_and_pooling_shapes():
     x = Tensor(np.zeros((2, 3, 7, 6), np.float32))
     assert nn.Flatten()(x).shape == (2, 126)
@@ -317,6 +506,8 @@ def test_flatten_and_pooling_shapes():
     assert nn.AvgPool2d(3, 2, "same")(x).shape == (2, 3, 4, 3)
     assert nn.Conv2d(3, 5, 3)(x).shape == (2, 5, 7, 6)
     assert nn.Conv2d(3, 5, 3, pad_mode="valid", stride=2)(x).shape == (2, 5, 3, 2)
+    assert nn.Conv1d(3, 5, 3).weight.shape == (5, 3, 1, 3)                     # as MindSpore keeps it
+    assert nn.Conv1d(3, 5, 3, weight_init=Tensor(np.ones((5, 3, 3), np.float32))).weight.shape == (5, 3, 1, 3)
 
 
 # -- parameters -------------------------------------------------------------------------------------
@@ -615,19 +806,43 @@ def test_set_seed_makes_initial_weights_reproducible():
     ("nn.Conv2d(2, 2, 3, padding=1)", ValueError, "the 'pad' must be zero when 'pad_mode' is not 'pad'"),
     ("nn.Conv2d(2, 2, 3, pad_mode='full')", ValueError, "the 'pad_mode' must be one of"),
     ("nn.MaxPool2d(2, pad_mode='valid', padding=1)", ValueError, "can not be set to non-default value"),
+    ("nn.MaxPool1d(2, padding=1)", ValueError, "can not be set to non-default value"),
+    ("nn.MaxPool1d((2,))", TypeError, "For 'MaxPool1d', the type of 'kernel_size' must be int"),
+    ("nn.Conv1d(2, 3, (3,))", TypeError, "For 'Conv1d', the type of 'kernel_size' must be int"),
+    ("nn.Conv1d(2, 3, 3, padding=1)", ValueError, "the 'pad' must be zero when 'pad_mode' is not 'pad'"),
     ("nn.AvgPool2d(2, pad_mode='valid', padding=1)", ValueError, "the 'padding' must be zero"),
+    ("nn.AdaptiveAvgPool2d(2.5)", TypeError, "the type of 'output_size' should be one of ['int', 'tuple']"),
+    ("nn.AdaptiveAvgPool2d((2, 2, 2))", ValueError, "'output_size' must be a positive int or a tuple of 2"),
     ("nn.MSELoss('avg')", ValueError, "For 'MSELoss', the 'reduction' must be in ['mean', 'sum', 'none']"),
+    ("nn.SmoothL1Loss(beta=0.0)", ValueError, "For 'SmoothL1Loss', the 'beta' must be a positive number"),
+    ("nn.BCEWithLogitsLoss(weight=Parameter(np.ones(3)))", TypeError, "the 'weight' can not be a Parameter"),
     ("nn.Dropout(p=1.0)", ValueError, "For 'Dropout', the 'p' must be a number in range [0, 1)"),
     ("nn.Dropout(keep_prob=0)", TypeError, "the type of 'keep_prob' should be 'float', but got type 'int'"),
     ("nn.LayerNorm(4)", TypeError, "the type of 'normalized_shape' must be tuple[int] or list[int]"),
+    ("nn.LayerNorm((3, 4), begin_params_axis=-1)", ValueError, "'normalized_shape' (3, 4) must be the shape"),
     ("nn.BatchNorm2d(0)", ValueError, "For 'BatchNorm2d', the 'num_features' must be at least 1"),
     ("nn.CrossEntropyLoss(label_smoothing=1)", TypeError, "the type of 'label_smoothing' should be 'float'"),
     ("nn.GELU('tanh')", TypeError, "the type of 'approximate' must be bool"),
+    ("nn.Hardtanh(1.0, 0.5)", ValueError, "For Hardtanh, min_val should be less than max_val"),
 ])
 def test_argument_errors(expr, error, message):
     with pytest.raises(error) as caught:
         eval(expr)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("begin_norm_axis", [3, -4])
+def test_layernorm_begin_norm_axis_outside_the_input(begin_norm_axis):
+    """MindSpore raises too (a RuntimeError from its kernel); msgrad a ValueError, in generated code
+    a located one."""
+    net = user_net(f"nn.LayerNorm((4,), begin_norm_axis={begin_norm_axis})")
+    x = Tensor(values((2, 3, 4)))
+    message = f"normalizing the axes from axis {begin_norm_axis} on needs an input that has axis {begin_norm_axis}"
+    with pytest.raises(ValueError, match=message):
+        net(x)
+    with pytest.raises(ValueError, match=message) as caught:
+        ops.GradOperation()(net)(x)
+    assert caught.value.where is not None
 
 
 def test_batchnorm_checks_the_input_rank():

@@ -6,7 +6,8 @@ against finite differences (float64) and, where MindSpore's conventions decide t
 Where MindSpore's gradient is not the mathematical one, msgrad's is, and finite differences
 check it: MindSpore gives zeros for batch_norm's running mean and variance, for the weight and
 pos_weight of binary_cross_entropy_with_logits and for the labels of
-SoftmaxCrossEntropyWithLogits, and ignores the gradient of that op's second output (dlogits)."""
+SoftmaxCrossEntropyWithLogits, ignores the gradient of that op's second output (dlogits), and
+differentiates L2Normalize as if epsilon never clamped the sum of squares."""
 import numpy as np
 import pytest
 
@@ -84,6 +85,9 @@ CASES = {
     "avg_pool2d_divisor": (None, "ops.avg_pool2d(x, (2, 3), divisor_override=4)", {"x": values((1, 1, 3, 4))}),
     "AvgPool": ("ops.AvgPool(2, 2)", "self.op(x)", {"x": values((1, 2, 4, 4))}),
     "AvgPool_same": ("ops.AvgPool(3, 2, 'same')", "self.op(x)", {"x": values((1, 1, 5, 5))}),
+    "adaptive_avg_pool2d": (None, "ops.adaptive_avg_pool2d(x, (2, 3))", {"x": values((1, 2, 5, 7))}),
+    "L2Normalize": ("ops.L2Normalize(axis=1)", "self.op(x)", {"x": values((2, 3))}),
+    "L2Normalize_clamped": ("ops.L2Normalize(0, 1e-2)", "self.op(x * 0.01)", {"x": values((2, 3))}),
     "layer_norm": (None, "ops.layer_norm(x, (4,), w, b)", {"x": values((2, 4)), "w": values((4,), 1.0), "b": values((4,), 2.0)}),
     "layer_norm_2d": (None, "ops.layer_norm(x, (2, 2))", {"x": values((2, 2, 2))}),
     "batch_norm": (None, "ops.batch_norm(x, m, v, w, b)",
@@ -191,6 +195,10 @@ FORWARD = {  # name -> MindSpore's outputs, flattened
     "AvgPool": [[1.259352, -1.270263, 0.8216791, -0.5448847, -0.418439, 0.7126236, -1.249913, 1.274189]],
     "AvgPool_same": [[0.4550195, -0.2197403, 0.5179828, 0.05779974, -0.03234795, 0.08543581, 0.2904893,
         -0.1974878, 0.5839797]],
+    "adaptive_avg_pool2d": [[0.4124181, -0.4241995, 0.4078124, 0.0003768312, -0.1087892, 0.2099774, -0.3861235,
+                             0.418249, -0.4226012, 0.07987034, 0.029268, -0.1364628]],
+    "L2Normalize": [[0.2703491, 0.8318475, -0.4847071, -0.6372161, 0.6011027, 0.4823186]],
+    "L2Normalize_clamped": [[0.05910404, 0.1818595, -0.1059672, -0.1545529, 0.1457938, 0.1169834]],
     "layer_norm": [[2.623634, 0.1335344, -0.107537, 1.865525, 3.612638, -0.3333609, 1.02257, 1.664287]],
     "layer_norm_2d": [[0.4783523, 1.395956, -0.7555637, -1.118744, 1.066016, 0.8497257, -1.349355,
         -0.5663861]],
@@ -290,6 +298,16 @@ GRADIENTS = {  # name -> MindSpore's gradient of each input for the sens `values
         -0.01916672, 0.6760609, 0.6952276, -0.2083569, -0.3624735, -0.1541167, 0.1138115, 0.2679282,
         0.03484248, -0.4289822, -0.4638247, -0.3193834, 0.1444413, 0.2431993, -0.06650865, -0.309708,
         -0.4331948, -0.1234868]],
+    "adaptive_avg_pool2d": [[-0.2130943, -0.2130943, -0.1231276, 0.08996665, 0.2798775, 0.1899109, 0.1899109,
+        -0.2130943, -0.2130943, -0.1231276, 0.08996665, 0.2798775, 0.1899109, 0.1899109, -0.3519989, -0.3519989,
+        -0.4161489, -0.06415004, 0.3043796, 0.3685296, 0.3685296, -0.1389046, -0.1389046, -0.2930213,
+        -0.1541167, 0.02450208, 0.1786188, 0.1786188, -0.1389046, -0.1389046, -0.2930213, -0.1541167,
+        0.02450208, 0.1786188, 0.1786188, 0.1080886, 0.1080886, -0.0983834, -0.206472, -0.261355, -0.05488304,
+        -0.05488304, 0.1080886, 0.1080886, -0.0983834, -0.206472, -0.261355, -0.05488304, -0.05488304,
+        0.3287033, 0.3287033, 0.1202644, -0.208439, -0.4834299, -0.2749909, -0.2749909, 0.2206147, 0.2206147,
+        0.2186478, -0.001966958, -0.2220749, -0.2201079, -0.2201079, 0.2206147, 0.2206147, 0.2186478,
+        -0.001966958, -0.2220749, -0.2201079, -0.2201079]],
+    "L2Normalize": [[-0.7939739, 0.6265944, 0.6325074, -0.3214846, -0.7548285, 0.5159956]],
     "layer_norm": [[-1.538562, 1.156448, -1.241477, 1.623592, -1.510674, 1.3056, -0.7882237, 0.9932975],
         [-2.396025, 2.496297, -2.604057, 2.451074], [-3.304899, 2.417269, 2.681995, -3.108389]],
     "layer_norm_2d": [[-1.340914, 0.6430556, 1.444128, -0.7462693, -0.8419282, 1.391113, 0.7607034,

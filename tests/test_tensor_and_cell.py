@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import msgrad as ms
-from msgrad import Parameter, ParameterTuple, Tensor, nn
+from msgrad import Parameter, ParameterTuple, Tensor, nn, ops
 
 
 @pytest.mark.parametrize("value, dtype", [
@@ -49,6 +49,15 @@ def test_tensor_methods_match_mindspore_spellings():
     assert x.mean(axis=0, keep_dims=True).shape == (1, 3)
     assert x.reshape(3, 2).shape == x.reshape((3, 2)).shape == x.reshape([3, 2]).shape == (3, 2)
     assert x.T.shape == x.transpose(1, 0).shape == x.transpose((1, 0)).shape == (3, 2)
+    assert x.view(3, 2).shape == x.view((3, 2)).shape == (3, 2) and x.view(-1).shape == (6,)
+    assert x.expand_as(Tensor(np.zeros((4, 2, 3)))).shape == (4, 2, 3)
+
+
+def test_ops_ones_and_zeros_as_mindspore():
+    assert ops.ones((2, 3)).dtype == ms.float32 and ops.ones(3).shape == (3,)
+    np.testing.assert_array_equal(ops.ones([2, 2]).asnumpy(), [[1, 1], [1, 1]])
+    assert ops.zeros(2, ms.int32).dtype == ms.int32
+    np.testing.assert_array_equal(ops.zeros((1, 2)).asnumpy(), [[0, 0]])
 
 
 def test_parameter_repr_and_names():

@@ -97,8 +97,128 @@ class GELU(Cell):
         return ops.gelu(x, approximate=self.approximate)
 
 
-_ACTIVATIONS = {"relu": ReLU, "relu6": ReLU6, "leakyrelu": LeakyReLU, "elu": ELU, "sigmoid": Sigmoid,
-                "silu": SiLU, "tanh": Tanh, "softmax": Softmax, "logsoftmax": LogSoftmax, "gelu": GELU}
+class Softmin(Cell):
+    """softmax(-x) along `axis`."""
+
+    def __init__(self, axis=-1):
+        super().__init__()
+        self.axis = axis
+
+    def construct(self, x):
+        return ops.softmax(-x, self.axis)
+
+
+class Mish(Cell):
+    """x * tanh(softplus(x))."""
+
+    def construct(self, input_x):
+        return ops.mish(input_x)
+
+
+class SeLU(Cell):
+    """scale * (x where x > 0, else alpha * (exp(x) - 1)), with SELU's fixed scale and alpha."""
+
+    def construct(self, input_x):
+        return ops.selu(input_x)
+
+
+class CELU(Cell):
+    """x where x > 0, else alpha * (exp(x / alpha) - 1)."""
+
+    def __init__(self, alpha=1.0):
+        super().__init__()
+        self.alpha = alpha
+
+    def construct(self, x):
+        return ops.celu(x, self.alpha)
+
+
+class Hardtanh(Cell):
+    """x clipped to [min_val, max_val]."""
+
+    def __init__(self, min_val=-1.0, max_val=1.0):
+        super().__init__()
+        if min_val >= max_val:
+            raise ValueError(f"For Hardtanh, min_val should be less than max_val,but got {min_val} and {max_val}")
+        self.min_val, self.max_val = min_val, max_val
+
+    def construct(self, x):
+        return ops.hardtanh(x, self.min_val, self.max_val)
+
+
+class HSigmoid(Cell):
+    """min(max(x / 6 + 1/2, 0), 1)."""
+
+    def construct(self, input):
+        return ops.hardsigmoid(input)
+
+
+class HSwish(Cell):
+    """x * HSigmoid(x)."""
+
+    def construct(self, input):
+        return ops.hardswish(input)
+
+
+class LogSigmoid(Cell):
+    """log(sigmoid(x))."""
+
+    def construct(self, input_x):
+        return ops.logsigmoid(input_x)
+
+
+class Softsign(Cell):
+    """x / (1 + |x|)."""
+
+    def construct(self, x):
+        return ops.softsign(x)
+
+
+class Tanhshrink(Cell):
+    """x - tanh(x)."""
+
+    def construct(self, x):
+        return ops.tanhshrink(x)
+
+
+class SoftShrink(Cell):
+    """x - lambd where x > lambd, x + lambd where x < -lambd, else 0."""
+
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def construct(self, input_x):
+        return ops.softshrink(input_x, self.lambd)
+
+
+class HShrink(Cell):
+    """x where |x| > lambd, else 0."""
+
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def construct(self, input):
+        return ops.hardshrink(input, self.lambd)
+
+
+class Identity(Cell):
+    """The input itself (MindSpore's placeholder layer; it takes and ignores any arguments)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def construct(self, input):
+        return input
+
+
+# the names nn.Dense(..., activation=name) takes, those of MindSpore's that msgrad has
+_ACTIVATIONS = {"softmin": Softmin, "softmax": Softmax, "logsoftmax": LogSoftmax, "relu": ReLU, "relu6": ReLU6,
+                "silu": SiLU, "tanh": Tanh, "tanhshrink": Tanhshrink, "hardtanh": Hardtanh, "gelu": GELU,
+                "elu": ELU, "sigmoid": Sigmoid, "softsign": Softsign, "leakyrelu": LeakyReLU, "hswish": HSwish,
+                "hsigmoid": HSigmoid, "logsigmoid": LogSigmoid, "softshrink": SoftShrink, "hshrink": HShrink,
+                "mish": Mish}
 
 
 def get_activation(name, prim_name=None):

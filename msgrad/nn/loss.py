@@ -1,7 +1,8 @@
-"""Losses, as MindSpore spells them: `nn.MSELoss`, `nn.L1Loss`, `nn.SoftmaxCrossEntropyWithLogits`,
-`nn.CrossEntropyLoss`, and `nn.LossBase` for losses of one's own (`self.get_loss(x)`)."""
+"""Losses, as MindSpore spells them: `nn.MSELoss`, `nn.L1Loss`, `nn.SmoothL1Loss`, `nn.HuberLoss`,
+`nn.SoftmaxCrossEntropyWithLogits`, `nn.CrossEntropyLoss`, `nn.BCEWithLogitsLoss`, and
+`nn.LossBase` for losses of one's own (`self.get_loss(x)`)."""
 from .. import ops
-from ..tensor import Tensor
+from ..tensor import Parameter, Tensor
 from .cell import Cell
 
 
@@ -44,6 +45,41 @@ class L1Loss(LossBase):
         return ops.l1_loss(logits, labels, self.reduction)
 
 
+class SmoothL1Loss(LossBase):
+    """0.5 (logits - labels)² / beta where |logits - labels| < beta, else |logits - labels| - 0.5
+    beta; reduction is 'none' by default."""
+
+    def __init__(self, beta=1.0, reduction="none"):
+        super().__init__(reduction)
+        self.beta = _positive("SmoothL1Loss", "beta", beta)
+
+    def construct(self, logits, labels):
+        return self.get_loss(huber(logits - labels, self.beta) / self.beta)
+
+
+class HuberLoss(LossBase):
+    """0.5 (logits - labels)² where |logits - labels| <= delta, else delta (|logits - labels| -
+    0.5 delta); reduced."""
+
+    def __init__(self, reduction="mean", delta=1.0):
+        super().__init__(reduction)
+        self.delta = _positive("HuberLoss", "delta", delta)
+
+    def construct(self, logits, labels):
+        return self.get_loss(huber(logits - labels, self.delta))
+
+
+def huber(diff, delta):
+    """Quadratic near 0, linear beyond delta: 0.5 diff² or delta (|diff| - 0.5 delta)."""
+    return ops.where(ops.abs(diff) <= delta, 0.5 * ops.square(diff), delta * (ops.abs(diff) - 0.5 * delta))
+
+
+def _positive(cls_name, arg_name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError(f"For '{cls_name}', the '{arg_name}' must be a positive number, but got {value}.")
+    return value
+
+
 class SoftmaxCrossEntropyWithLogits(LossBase):
     """The cross entropy of softmax(logits) (N, C) with labels: probabilities (N, C), or with
     `sparse=True` class indices (N,). reduction is 'none' by default."""
@@ -83,3 +119,18 @@ class CrossEntropyLoss(LossBase):
     def construct(self, logits, labels):
         return ops.cross_entropy(logits, labels, self.weight, self.ignore_index, self.reduction,
                                  self.label_smoothing)
+
+
+class BCEWithLogitsLoss(LossBase):
+    """The binary cross entropy of sigmoid(logits) with labels (probabilities, the logits' shape),
+    weighed by `weight` and its positive part by `pos_weight` (Tensors or None); reduced."""
+
+    def __init__(self, reduction="mean", weight=None, pos_weight=None):
+        super().__init__(reduction)
+        for name, value in [("weight", weight), ("pos_weight", pos_weight)]:
+            if isinstance(value, Parameter):
+                raise TypeError(f"For 'BCEWithLogitsLoss', the '{name}' can not be a Parameter.")
+        self.weight, self.pos_weight = weight, pos_weight
+
+    def construct(self, logits, labels):
+        return ops.binary_cross_entropy_with_logits(logits, labels, self.weight, self.pos_weight, self.reduction)

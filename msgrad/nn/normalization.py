@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import dtype as mstype, ops
 from ..common.initializer import initializer
+from ..primitives.nn import standardize
 from ..tensor import Parameter
 from .cell import Cell
 
@@ -93,7 +94,7 @@ class BatchNorm2d(_BatchNorm):
 class LayerNorm(Cell):
     """(x - mean) / sqrt(var + epsilon) * gamma + beta, the statistics over the axes from
     begin_norm_axis on, gamma and beta (of `normalized_shape`) applied to the axes from
-    begin_params_axis on."""
+    begin_params_axis on. Either axis may be negative, counting from the end."""
 
     def __init__(self, normalized_shape, begin_norm_axis=-1, begin_params_axis=-1, gamma_init="ones",
                  beta_init="zeros", epsilon=1e-7, dtype=mstype.float32):
@@ -104,30 +105,14 @@ class LayerNorm(Cell):
         if not normalized_shape:
             raise ValueError(f"Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
                              f"element, but got normalized_shape = {normalized_shape}")
+        if begin_params_axis < 0 and -begin_params_axis != len(normalized_shape):
+            raise ValueError(f"For 'LayerNorm', 'normalized_shape' {tuple(normalized_shape)} must be the shape of the "
+                             f"input's axes from begin_params_axis {begin_params_axis} on.")
         self.normalized_shape = tuple(normalized_shape)
         self.begin_norm_axis, self.begin_params_axis, self.epsilon = begin_norm_axis, begin_params_axis, epsilon
-        self.norm_shape = _normalized_axes(self.normalized_shape, begin_norm_axis, begin_params_axis)
         self.gamma = Parameter(initializer(gamma_init, normalized_shape, dtype=dtype), name="gamma")
         self.beta = Parameter(initializer(beta_init, normalized_shape, dtype=dtype), name="beta")
 
     def construct(self, input_x):
-        return ops.layer_norm(input_x, self.norm_shape, self.gamma, self.beta, self.epsilon)
-
-
-def _normalized_axes(normalized_shape, begin_norm_axis, begin_params_axis):
-    """The trailing axes LayerNorm normalizes, as a shape for ops.layer_norm (which counts them):
-    normalized_shape's own sizes where they are those axes, -1 for axes before them."""
-    params = len(normalized_shape)
-    if begin_params_axis < 0 and -begin_params_axis != params:
-        raise ValueError(f"For 'LayerNorm', 'normalized_shape' {normalized_shape} must be the shape of the input's "
-                         f"axes from begin_params_axis {begin_params_axis} on.")
-    if begin_norm_axis < 0:
-        count = -begin_norm_axis
-    elif begin_params_axis >= 0:
-        count = begin_params_axis + params - begin_norm_axis       # the input has begin_params_axis + params axes
-    else:
-        raise ValueError("For 'LayerNorm', msgrad needs begin_norm_axis negative, or begin_params_axis "
-                         "non-negative too (so it knows how many axes to normalize before it sees the input).")
-    if count < 1:
-        raise ValueError(f"For 'LayerNorm', begin_norm_axis {begin_norm_axis} leaves no axis to normalize.")
-    return ((-1,) * count + tuple(normalized_shape))[-count:]
+        y = standardize(input_x, begin_axis=self.begin_norm_axis, eps=self.epsilon)
+        return y * self.gamma + self.beta

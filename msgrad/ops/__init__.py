@@ -10,7 +10,7 @@ from .functional import (  # elementwise math, comparisons, reductions, products
     eq, not_equal, ne, logical_and, logical_or, logical_not, prod, max, min, amax, amin, reduce_max,
     reduce_min, argmax, argmin, logsumexp, cumsum, var, std, norm, bmm, outer, inner, tensor_dot,
     einsum, permute, expand_dims, unsqueeze, squeeze, flatten, concat, cat, stack, split, tile,
-    broadcast_to, gather, gather_elements, gather_d, zeros_like, ones_like, one_hot, shape, rank,
+    broadcast_to, gather, gather_elements, gather_d, zeros_like, ones_like, zeros, ones, one_hot, shape, rank,
     xlogy, hypot, logaddexp, lerp, addcmul, addcdiv, sinc, deg2rad, rad2deg, flip, roll, tril, triu,
     diagonal, trace, repeat_interleave)
 from .grad_operation import GradFunction, GradOperation, grad, value_and_grad
@@ -27,8 +27,8 @@ from .operations import (Primitive, Exp, Log, Sin, Cos, Tanh, Sqrt, Neg, Add, Su
                          Einsum)
 from .nn_ops import (  # neural networks: activations, dropout, convolution, pooling, normalization, losses
     relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax, log_softmax, dropout, conv2d, bias_add,
-    max_pool2d, avg_pool2d, layer_norm, batch_norm, cross_entropy, mse_loss, l1_loss,
+    max_pool2d, avg_pool2d, adaptive_avg_pool2d, layer_norm, batch_norm, cross_entropy, mse_loss, l1_loss,
     binary_cross_entropy_with_logits, ReLU, ReLU6, Sigmoid, GeLU, Softplus, Elu, Softmax, LogSoftmax,
-    BiasAdd, Dropout, Conv2D, MaxPool, AvgPool, SoftmaxCrossEntropyWithLogits,
+    BiasAdd, L2Normalize, Dropout, Conv2D, MaxPool, AvgPool, SoftmaxCrossEntropyWithLogits,
     SparseSoftmaxCrossEntropyWithLogits, silu, mish, selu, celu, hardtanh, hardsigmoid, hardswish,
     softsign, logsigmoid, tanhshrink, softshrink, hardshrink)

@@ -3,9 +3,11 @@
 Signatures follow MindSpore 2.10 (`ops.sum(input, dim, keepdim)`, `ops.mean(x, axis, keep_dims)`)."""
 import itertools
 
-from .. import primitives as P
+import numpy as np
+
+from .. import dtype as mstype, primitives as P
 from ..primitives import Symbol, reaches
-from ..tensor import _axis, _dtype_name, _shape
+from ..tensor import Tensor, _axis, _dtype_name, _shape
 from . import operations
 
 add, sub, mul, div = P.add, P.subtract, P.multiply, P.divide
@@ -295,6 +297,27 @@ def zeros_like(input, *, dtype=None):
 @reaches
 def ones_like(input, *, dtype=None):
     return P.ones_like(input, dtype=None if dtype is None else _dtype_name(dtype))
+
+
+@reaches
+def ones(shape, dtype=None):
+    """A Tensor of ones, float32 unless `dtype` says otherwise."""
+    return _filled(1, "ones", shape, dtype)
+
+
+@reaches
+def zeros(size, dtype=None):
+    """A Tensor of zeros, float32 unless `dtype` says otherwise."""
+    return _filled(0, "zeros", size, dtype)
+
+
+def _filled(value, name, shape, dtype):
+    """An array of `value`s: in generated code a constant, so its shape must be known already."""
+    shape = _shape((shape,))
+    if any(isinstance(n, Symbol) for n in shape):
+        raise TypeError(f"msgrad makes ops.{name} of a shape known before the gradient is generated; "
+                        f"for the shape of a Tensor x, use ops.{name}_like(x)")
+    return Tensor(np.full(shape, value, _dtype_name(mstype.float32 if dtype is None else dtype)))
 
 
 @reaches

@@ -8,7 +8,7 @@ generated; a mistake raises the ValueError or TypeError MindSpore raises, locate
 source by the compiler."""
 from .. import primitives as P
 from ..primitives import nn as N, reaches
-from ..tensor import _dtype_name
+from ..tensor import _axis, _dtype_name
 from .operations import Primitive, _applying
 
 relu6, sigmoid, bias_add = N.relu6, N.sigmoid, N.bias_add
@@ -103,10 +103,15 @@ def avg_pool2d(input_x, kernel_size=1, stride=1, padding=0, ceil_mode=False, cou
 
 
 @reaches
+def adaptive_avg_pool2d(input, output_size):
+    return N.adaptive_avg_pool2d(input, output_size=_output_size("AdaptiveAvgPool2D", output_size))
+
+
+@reaches
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalization over the trailing axes `normalized_shape` covers, then weight and bias."""
     count = 1 if isinstance(normalized_shape, int) else len(normalized_shape)
-    out = N.standardize(input, axis=tuple(range(-count, 0)), eps=eps)
+    out = N.standardize(input, begin_axis=-count, eps=eps)
     if weight is not None:
         out = P.multiply(out, weight)
     return out if bias is None else P.add(out, bias)
@@ -205,6 +210,18 @@ class LogSoftmax(Softmax):
     @reaches
     def __call__(self, logits):
         return N.log_softmax(logits, axis=self.axis)
+
+
+class L2Normalize(Primitive):
+    """`ops.L2Normalize(axis, epsilon)(x)`: x / sqrt(max(sum(x², axis), epsilon))."""
+
+    def __init__(self, axis=0, epsilon=1e-4):
+        self.axis, self.epsilon = _axis(axis), epsilon
+
+    @reaches
+    def __call__(self, x):
+        squares = P.reduce_sum(P.square(x), axis=self.axis, keepdims=True)
+        return P.divide(x, P.sqrt(P.maximum(squares, self.epsilon)))
 
 
 class BiasAdd(Primitive):
@@ -346,6 +363,20 @@ def _pair(op, name, value):
         raise ValueError(f"For '{op}', '{name}' must be a positive int or a tuple of 2 positive ints, "
                          f"but got {value!r}.")
     return tuple(value)
+
+
+def _output_size(op, size):
+    """(h, w) from an int or a pair of positive ints or Nones (None: the input's own length)."""
+    if isinstance(size, int) and not isinstance(size, bool):
+        size = (size, size)
+    if not isinstance(size, tuple):
+        raise TypeError(f"For '{op}', the type of 'output_size' should be one of ['int', 'tuple'], but got type "
+                        f"'{type(size).__name__}'.")
+    if not (len(size) == 2 and
+            all(n is None or isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in size)):
+        raise ValueError(f"For '{op}', 'output_size' must be a positive int or a tuple of 2 positive ints or "
+                         f"None, but got {size!r}.")
+    return size
 
 
 def _symmetric(op, padding):

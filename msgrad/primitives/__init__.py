@@ -11,13 +11,13 @@ from .comparisons import (greater, greater_equal, less, less_equal, equal, not_e
 from .reductions import (reduce_sum, reduce_mean, reduce_prod, reduce_max, reduce_min, argmax, argmin,
                          extremum_and_index, logsumexp, cumsum, var, std, norm)
 from .linalg import matmul, tensordot, einsum, einsum_operands
-from .shape import (reshape, transpose, swapaxes, expand_dims, squeeze, flatten, broadcast_to, tile,
-                    concatenate, split_piece, gather, take_along_axis, concat, stack, split, flip,
+from .shape import (reshape, transpose, swapaxes, expand_dims, squeeze, flatten, broadcast_to, broadcast_like,
+                    tile, concatenate, split_piece, gather, take_along_axis, concat, stack, split, flip,
                     roll, tril, triu, diagonal, trace, repeat_interleave)
 from .creation import zeros_like, ones_like, one_hot
 from .nn import (relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax, log_softmax,  # noqa: F401
                  dropout_mask, dropout, conv2d, bias_add, max_pool2d, max_pool2d_indices, avg_pool2d,
-                 standardize, batch_norm_train, batch_norm_eval, cross_entropy,
+                 adaptive_avg_pool2d, standardize, batch_norm_train, batch_norm_eval, cross_entropy,
                  sparse_softmax_cross_entropy_grad, silu, mish, selu, celu, hardtanh, hardsigmoid,
                  hardswish, softsign, logsigmoid, tanhshrink, softshrink, hardshrink)
 from .control import stop_gradient, identity, length, shape_of, ndim_of, size_of, dtype_of

@@ -8,9 +8,10 @@ code finds it too."""
 import numpy as np
 
 from .. import context
-from ..runtime import (avg_pool2d_divisor, batch_standardize, channels, combine_windows, convolve2d,
-                       cross_entropy_divisor, cross_entropy_grad_logits, cross_entropy_terms,
-                       log_probabilities, max_pool2d_hits, normal_cdf, pool_windows)
+from ..runtime import (adaptive_averaging, avg_pool2d_divisor, axes_from, batch_standardize, channels,
+                       check_images, combine_windows, convolve2d, cross_entropy_divisor,
+                       cross_entropy_grad_logits, cross_entropy_terms, log_probabilities, max_pool2d_hits,
+                       normal_cdf, pool_windows)
 from .core import Domain, adjoint, d, primitive, t, tangent
 
 # -- activations -----------------------------------------------------------------------------------
@@ -197,6 +198,7 @@ def _(z, x, mask, *, keep_prob):
     (((1, 2, 3, 4), (2, 1, 2, 2)), {"padding": (1, 0, 2, 1), "dilation": (2, 1), "groups": 2}))))
 def conv2d(x, w, *, stride=(1, 1), padding=(0, 0, 0, 0), dilation=(1, 1), groups=1):
     """The cross-correlation of x (N, C, H, W) with w (O, C / groups, KH, KW), as MindSpore's Conv2D."""
+    check_images(x, "conv2d")
     return convolve2d(x, w, stride, padding, dilation, groups)
 
 
@@ -235,6 +237,7 @@ def _(z, x, b):
     (((1, 1, 5, 4),), {"kernel_size": (2, 3), "stride": (1, 2), "padding": "same"}))))
 def max_pool2d(x, *, kernel_size, stride, padding=(0, 0, 0, 0), dilation=(1, 1), ceil_mode=False):
     """The maximum of each window of x (N, C, H, W); padding counts as -inf."""
+    check_images(x, "max_pool2d")
     windows, _, _ = pool_windows(x, kernel_size, stride, padding, dilation, ceil_mode, -np.inf)
     return combine_windows(windows, np.maximum)
 
@@ -274,6 +277,7 @@ def max_pool2d_indices(x, *, kernel_size, stride, padding=(0, 0, 0, 0), dilation
 def avg_pool2d(x, *, kernel_size, stride, padding=(0, 0, 0, 0), ceil_mode=False, count_include_pad=True,
                divisor_override=0):
     """The mean of each window of x (N, C, H, W), as MindSpore's avg_pool2d and AvgPool."""
+    check_images(x, "avg_pool2d")
     windows, _, _ = pool_windows(x, kernel_size, stride, padding, (1, 1), ceil_mode, 0)
     divisor = avg_pool2d_divisor(x, kernel_size, stride, padding, ceil_mode, count_include_pad,
                                  divisor_override)
@@ -292,24 +296,47 @@ def _(z, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, divis
         avg_pool2d_divisor(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
+@primitive(domain=Domain(cases=(
+    (((1, 2, 4, 4),), {"output_size": (2, 2)}),
+    (((1, 1, 5, 7),), {"output_size": (3, 4)}),
+    (((2, 3, 2),), {"output_size": (4, None)}))))
+def adaptive_avg_pool2d(x, *, output_size):
+    """The means of output_size windows spread evenly over the last two axes of x (N, C, H, W) or
+    (C, H, W), as MindSpore's AdaptiveAvgPool2D; None keeps an axis's length."""
+    rows, columns = adaptive_averaging(x, output_size)
+    return rows @ x @ columns.T
+
+
+@adjoint(adaptive_avg_pool2d)
+def _(z, x, *, output_size):
+    d[x] = adaptive_avg_pool2d_grad(d[z], x, output_size)
+
+
+@tangent(adaptive_avg_pool2d)
+def _(z, x, *, output_size):
+    t[z] = adaptive_avg_pool2d(t[x], output_size=output_size)
+
+
 # -- normalization ---------------------------------------------------------------------------------
 
 
-@primitive(domain=Domain(cases=((((2, 3),), {"axis": (-1,), "eps": 0.01}),
-                                (((2, 2, 3),), {"axis": (-2, -1), "eps": 0.01}))))
-def standardize(x, *, axis, eps):
-    """Layer normalization before its weight and bias: statistics over `axis` (a tuple)."""
-    return (x - np.mean(x, axis, keepdims=True)) / np.sqrt(np.var(x, axis, keepdims=True) + eps)
+@primitive(domain=Domain(cases=((((2, 3),), {"begin_axis": -1, "eps": 0.01}),
+                                (((2, 2, 3),), {"begin_axis": 1, "eps": 0.01}))))
+def standardize(x, *, begin_axis, eps):
+    """Layer normalization before its weight and bias: statistics over the axes from begin_axis
+    on (a negative begin_axis counts from the end)."""
+    axes = axes_from(x, begin_axis)
+    return (x - np.mean(x, axes, keepdims=True)) / np.sqrt(np.var(x, axes, keepdims=True) + eps)
 
 
 @adjoint(standardize)
-def _(z, x, *, axis, eps):
-    d[x] = standardize_grad(d[z], z, x, axis, eps)
+def _(z, x, *, begin_axis, eps):
+    d[x] = standardize_grad(d[z], z, x, axes_from(x, begin_axis), eps)
 
 
 @tangent(standardize)
-def _(z, x, *, axis, eps):
-    t[z] = standardize_grad(t[x], z, x, axis, eps)       # its Jacobian is symmetric
+def _(z, x, *, begin_axis, eps):
+    t[z] = standardize_grad(t[x], z, x, axes_from(x, begin_axis), eps)       # its Jacobian is symmetric
 
 
 @primitive(domain=Domain(cases=((((4, 3), (3,), (3,)), {"eps": 0.01}),

@@ -131,6 +131,23 @@ def _(z, x, *, shape):
     t[z] = np.broadcast_to(t[x], np.shape(z))
 
 
+@primitive(domain=Domain(cases=((((1, 3),), {}), (((3,),), {}), (((2, 1),), {})),
+                         fixed={"other": np.zeros((2, 2, 3))}))
+def broadcast_like(x, other):
+    """x repeated along new and length-1 axes to the shape of `other` (MindSpore's Tensor.expand_as)."""
+    return np.broadcast_to(x, np.shape(other))
+
+
+@adjoint(broadcast_like)
+def _(z, x, other):
+    d[x] = unbroadcast(d[z], x)
+
+
+@tangent(broadcast_like)
+def _(z, x, other):
+    t[z] = np.broadcast_to(t[x], np.shape(z))
+
+
 @primitive(domain=Domain(cases=((((2, 3),), {"reps": (2, 1)}), (((3,),), {"reps": (2, 2)}),
                                 (((2, 3),), {"reps": (2,)}))))
 def tile(x, *, reps):
