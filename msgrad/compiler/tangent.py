@@ -28,8 +28,7 @@ def tangent_expression(template, mapping, tangents):
         if any(tangents.get(name) is None for name in read):
             complete = False
             continue
-        term = _ReplaceTangents(tangents).visit(copy.deepcopy(term))
-        kept.append((sign, _fold(_Substitute(mapping).visit(term))))
+        kept.append((sign, _fold(_Instantiate(mapping, tangents).visit(copy.deepcopy(term)))))
     if not kept:
         return None, False
     (sign, expr), rest = kept[0], kept[1:]
@@ -70,8 +69,12 @@ def _tangents_read(expr):
     return {node.slice.id for node in ast.walk(expr) if _is_t(node)}
 
 
-class _ReplaceTangents(ast.NodeTransformer):
-    def __init__(self, tangents):
+class _Instantiate(_Substitute):
+    """Replace tangent reads `t[x]` and template parameters by their syntax in one pass, so a
+    tangent whose name is also a template parameter's (`y`, `t1`) is not replaced again."""
+
+    def __init__(self, mapping, tangents):
+        super().__init__(mapping)
         self.tangents = tangents
 
     def visit_Subscript(self, node):

@@ -210,7 +210,8 @@ def _(z, x, w, *, stride, padding, dilation, groups):
 
 @tangent(conv2d)
 def _(z, x, w, *, stride, padding, dilation, groups):
-    t[z] = convolve2d(t[x], w, stride, padding, dilation, groups) + convolve2d(x, t[w], stride, padding, dilation, groups)
+    t[z] = (convolve2d(t[x], w, stride, padding, dilation, groups)
+            + convolve2d(x, t[w], stride, padding, dilation, groups))
 
 
 @primitive(domain=Domain(cases=((((2, 3), (3,)), {}), (((2, 3, 2, 2), (3,)), {}))))
