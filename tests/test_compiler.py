@@ -313,3 +313,14 @@ class Net(nn.Cell):
     (dx, dn), dw = grad_fn(ms.Tensor([1.0, 2.0]), ms.Tensor([1, 2], ms.int32))
     assert "dw += " in grad_fn.source and "dn = dn + " in grad_fn.source
     assert dn.dtype == ms.int32
+
+
+def test_adjoint_names_that_look_like_template_parameters_are_not_replaced():
+    """`type`'s adjoint is named `dtype`, which is also cast's static parameter."""
+    module = load_module('''
+class Net(nn.Cell):
+    def construct(self, x):
+        type = ops.cast(x, ms.float64)
+        return type * 2
+''')
+    assert ops.GradOperation()(module.Net())(X).asnumpy().tolist() == [2.0, 2.0]

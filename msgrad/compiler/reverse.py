@@ -224,8 +224,8 @@ class _Reverser:
             assert isinstance(stmt, ast.Assign) and _is_d(stmt.targets[0]), ast.dump(stmt)
             value = targets[stmt.targets[0].slice.id]
             if is_symbol(value) and value.name in self.active:
-                expr = _AdjointReads(self.adjoint(result), result).visit(copy.deepcopy(stmt.value))
-                out.append(self.contribute(value.name, _fold(_Substitute(mapping).visit(expr))))
+                expr = _AdjointReads(mapping, self.adjoint(result), result).visit(copy.deepcopy(stmt.value))
+                out.append(self.contribute(value.name, _fold(expr)))
         return out
 
     # -- adjoint names and contributions --------------------------------------------------------
@@ -318,12 +318,16 @@ def _is_d(node):
 
 
 class _AdjointReads(ast.NodeTransformer):
-    """`d[z]` in a template's expressions: the adjoint of the step's result. Calls of
-    `unbroadcast` learn which step's result their gradient has the shape of (`result_of`), so
-    optimize can drop the ones that sum over nothing."""
+    """A template's expression instantiated: `d[z]` becomes the adjoint of the step's result and
+    template parameters their syntax, in one pass (so an adjoint named like a parameter,
+    `dtype`, is not replaced again). Calls of `unbroadcast` learn which step's result their
+    gradient has the shape of (`result_of`), so optimize can drop the ones that sum over nothing."""
 
-    def __init__(self, adjoint_name, result):
-        self.adjoint_name, self.result = adjoint_name, result
+    def __init__(self, mapping, adjoint_name, result):
+        self.mapping, self.adjoint_name, self.result = mapping, adjoint_name, result
+
+    def visit_Name(self, node):
+        return copy.deepcopy(self.mapping[node.id]) if node.id in self.mapping else node
 
     def visit_Call(self, node):
         self.generic_visit(node)
