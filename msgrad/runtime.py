@@ -466,6 +466,12 @@ def adaptive_averaging(x, output_size):
     return matrices
 
 
+def adaptive_average(x, output_size):
+    """adaptive_avg_pool2d's value (the tangent applies it to a tangent, as it is linear)."""
+    rows, columns = adaptive_averaging(x, output_size)
+    return rows @ x @ columns.T
+
+
 def adaptive_avg_pool2d_grad(g, x, output_size):
     """The gradient of adaptive_avg_pool2d: each window's gradient shared out over its elements."""
     rows, columns = adaptive_averaging(x, output_size)

@@ -8,7 +8,7 @@ code finds it too."""
 import numpy as np
 
 from .. import context
-from ..runtime import (adaptive_averaging, avg_pool2d_divisor, axes_from, batch_standardize, channels,
+from ..runtime import (adaptive_average, avg_pool2d_divisor, axes_from, batch_standardize, channels,
                        check_images, combine_windows, convolve2d, cross_entropy_divisor,
                        cross_entropy_grad_logits, cross_entropy_terms, log_probabilities, max_pool2d_hits,
                        normal_cdf, pool_windows)
@@ -304,8 +304,7 @@ def _(z, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, divis
 def adaptive_avg_pool2d(x, *, output_size):
     """The means of output_size windows spread evenly over the last two axes of x (N, C, H, W) or
     (C, H, W), as MindSpore's AdaptiveAvgPool2D; None keeps an axis's length."""
-    rows, columns = adaptive_averaging(x, output_size)
-    return rows @ x @ columns.T
+    return adaptive_average(x, output_size)
 
 
 @adjoint(adaptive_avg_pool2d)
@@ -315,7 +314,7 @@ def _(z, x, *, output_size):
 
 @tangent(adaptive_avg_pool2d)
 def _(z, x, *, output_size):
-    t[z] = adaptive_avg_pool2d(t[x], output_size=output_size)
+    t[z] = adaptive_average(t[x], output_size)
 
 
 # -- normalization ---------------------------------------------------------------------------------
