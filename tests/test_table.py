@@ -1,6 +1,8 @@
 """One test over the whole primitive table: each differentiable entry's adjoint against
 central finite differences in float64, on the Domain the entry declares. An entry without a
 Domain fails here, so the table cannot grow untested."""
+import ast
+
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -92,3 +94,15 @@ def test_adjoint_matches_finite_differences(name, fn, shapes, data):
 def test_non_differentiable_entries_have_no_adjoint():
     for prim in TABLE.values():
         assert prim.differentiable == (prim.adjoint is not None), prim.name
+
+
+@pytest.mark.parametrize("name", DIFFERENTIABLE)
+def test_adjoint_gives_each_operand_a_gradient(name):
+    """Every operand gets `d[operand]` but those the Domain marks as having none: `fixed` (an
+    index, a condition) and `shape_only`."""
+    prim = TABLE[name]
+    domain = prim.domain
+    assert domain is not None and prim.adjoint is not None, name
+    assigned = {target.slice.id for node in ast.walk(prim.adjoint) if isinstance(node, ast.Assign)
+                for target in node.targets if isinstance(target, ast.Subscript)}
+    assert assigned == set(prim.operands) - set(domain.fixed or {}) - set(domain.shape_only)
