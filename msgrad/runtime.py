@@ -92,14 +92,38 @@ def unreduce_to_extrema(g, x, z, axis, keepdims):
 def product_of_others(x, axis):
     """For each element of `x`, the product of the other elements reduced with it over `axis`
     (None: all axes), by cumulative products from both ends, so zeros need no division."""
-    axes = tuple(range(np.ndim(x))) if axis is None else tuple(np.atleast_1d(axis) % np.ndim(x))
-    last = tuple(range(-len(axes), 0))
-    moved = np.moveaxis(x, axes, last)
-    rows = moved.reshape(moved.shape[:moved.ndim - len(axes)] + (-1,))
+    rows = group_rows(x, axis)
     ones = np.ones_like(rows[..., :1])
     before = np.cumprod(np.concatenate([ones, rows[..., :-1]], -1), -1)
     after = np.cumprod(np.concatenate([ones, rows[..., :0:-1]], -1), -1)[..., ::-1]
-    return np.moveaxis((before * after).reshape(moved.shape), last, axes)
+    return ungroup_rows(before * after, x, axis)
+
+
+def group_rows(x, axis):
+    """`x` with the axes `axis` (None: all) moved last and merged into one: a row per group of
+    elements that a reduction over `axis` combines."""
+    axes = _axes(x, axis)
+    moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0)))
+    return moved.reshape(moved.shape[:moved.ndim - len(axes)] + (-1,))
+
+
+def ungroup_rows(rows, x, axis):
+    """The inverse of `group_rows(x, axis)`: `rows` laid out in the shape of `x` again."""
+    axes = _axes(x, axis)
+    shape = np.shape(x)
+    kept = [n for i, n in enumerate(shape) if i not in axes]
+    moved = np.reshape(rows, kept + [shape[i] for i in axes])
+    return np.moveaxis(moved, tuple(range(-len(axes), 0)), axes)
+
+
+def _axes(x, axis):
+    """`axis` (None, an int or a tuple) as a tuple of non-negative axes of `x`."""
+    return tuple(range(np.ndim(x))) if axis is None else tuple(np.atleast_1d(axis) % np.ndim(x))
+
+
+def identity_mask(rows):
+    """An (n, n) boolean identity matrix for rows of length n."""
+    return np.eye(np.shape(rows)[-1], dtype=bool)
 
 
 def var_grad(g, x, axis, ddof, keepdims):
@@ -387,6 +411,13 @@ def max_pool2d_grad(g, x, z, kernel_size, stride, padding, dilation, ceil_mode):
     """The gradient of z = max_pool2d(x): each window's gradient goes to its maximum."""
     hits, pads, extra = max_pool2d_hits(x, z, kernel_size, stride, padding, dilation, ceil_mode)
     return fold_windows(hits * g[..., None, None], np.shape(x), stride, dilation, pads, extra)
+
+
+def at_window_maxima(g, x, z, kernel_size, stride, padding, dilation, ceil_mode):
+    """The element of `g` (x's shape) where each window of x holds its maximum z, the first of
+    tied ones: the adjoint of max_pool2d_grad in its gradient."""
+    hits, pads, extra = max_pool2d_hits(x, z, kernel_size, stride, padding, dilation, ceil_mode)
+    return np.sum(hits * sliding_windows(g, kernel_size, stride, dilation, pads, extra), axis=(4, 5))
 
 
 def avg_pool2d_divisor(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):

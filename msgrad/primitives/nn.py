@@ -11,7 +11,7 @@ from .. import context
 from ..runtime import (avg_pool2d_divisor, batch_standardize, channels, combine_windows, conv2d_windows,
                        cross_entropy_divisor, cross_entropy_grad_logits, cross_entropy_terms,
                        log_probabilities, max_pool2d_hits, normal_cdf, pool_windows)
-from .core import Domain, adjoint, d, primitive
+from .core import Domain, adjoint, d, primitive, reaches
 
 # -- activations -----------------------------------------------------------------------------------
 
@@ -115,6 +115,13 @@ def log_softmax(x, *, axis=-1):
 @adjoint(log_softmax)
 def _(z, x, *, axis):
     d[x] = d[z] - np.exp(z) * np.sum(d[z], axis, keepdims=True)
+
+
+def _log_probabilities(x, axis):
+    return log_softmax(x, axis=axis)
+
+
+reaches(_log_probabilities, log_probabilities)    # the runtime's log_softmax, which templates call
 
 
 # -- dropout -----------------------------------------------------------------------------------------
