@@ -118,7 +118,8 @@ def ungroup_rows(rows, x, axis):
 
 def _axes(x, axis):
     """`axis` (None, an int or a tuple) as a tuple of non-negative axes of `x`."""
-    return tuple(range(np.ndim(x))) if axis is None else tuple(np.atleast_1d(axis) % np.ndim(x))
+    ndim = np.ndim(x)
+    return tuple(range(ndim)) if axis is None else tuple(a % ndim for a in np.atleast_1d(axis).tolist())
 
 
 def identity_mask(rows):

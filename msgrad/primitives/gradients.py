@@ -42,9 +42,10 @@ def _(z, g, x, *, axis, keepdims):
 
 # -- undoing movements of elements (primitives/shape.py, indexing.py) -------------------------------
 
-_KEYS = ((((3,), (4, 3)), {"key": 1}), (((4, 2), (4, 3)), {"key": (slice(None), slice(1, None))}),
-         (((4, 1, 2), (4, 3)), {"key": (Ellipsis, None, slice(None, None, -2))}), (((2,), (2, 3, 2)), {"key": (1, -1)}))
-unindex = primitive(runtime.unindex, static=("key",), domain=Domain(shape_only=("x",), cases=_KEYS))
+unindex = primitive(runtime.unindex, static=("key",), domain=Domain(shape_only=("x",), cases=(
+    (((3,), (4, 3)), {"key": 1}), (((4, 2), (4, 3)), {"key": (slice(None), slice(1, None))}),
+    (((4, 1, 2), (4, 3)), {"key": (Ellipsis, None, slice(None, None, -2))}),
+    (((2,), (2, 3, 2)), {"key": (1, -1)}))))
 
 
 @adjoint(unindex)
@@ -71,9 +72,8 @@ def _unindex(g, x, key):
 
 reaches(_unindex, runtime.unindex)       # in place of the unindex primitive alone
 
-_INDICES = np.array([[0, 2], [2, 2]])
 untake = primitive(runtime.untake, static=("axis",), domain=Domain(
-    shape_only=("x",), fixed={"indices": _INDICES},
+    shape_only=("x",), fixed={"indices": np.array([[0, 2], [2, 2]])},
     cases=((((2, 2, 2), (2, 3)), {"axis": 1}), (((2, 2, 2), (3, 2)), {"axis": 0}))))
 
 
@@ -158,9 +158,9 @@ def _(z, g, x, y):
     d[x] = matmul_grad_x(g, x, d[z])
 
 
-_TENSORDOT = ((((2, 4), (2, 3), (3, 4)), {"axes": 1}), (((2, 2), (2, 3, 4), (3, 4, 2)), {"axes": ((1, 2), (0, 1))}),
-              (((3, 2), (3,), (2,)), {"axes": 0}), (((2, 4), (2, 3), (4, 3)), {"axes": ((-1,), (-1,))}),
-              (((), (2, 3), (2, 3)), {"axes": 2}))
+_TENSORDOT = ((((2, 4), (2, 3), (3, 4)), {"axes": 1}), (((3, 2), (3,), (2,)), {"axes": 0}),
+              (((2, 2), (2, 3, 4), (3, 4, 2)), {"axes": ((1, 2), (0, 1))}),
+              (((2, 4), (2, 3), (4, 3)), {"axes": ((-1,), (-1,))}), (((), (2, 3), (2, 3)), {"axes": 2}))
 tensordot_grad_x = primitive(runtime.tensordot_grad_x, static=("axes",),
                              domain=Domain(shape_only=("x",), cases=_TENSORDOT))
 tensordot_grad_y = primitive(runtime.tensordot_grad_y, static=("axes",),
@@ -179,7 +179,8 @@ def _(z, g, x, y, *, axes):
     d[x] = tensordot_grad_x(g, x, d[z], axes)
 
 
-_REDUCE = tuple((((2, 3),), {"axis": axis}) for axis in (None, 0, -1, (0, 1))) + ((((2, 3, 2),), {"axis": (2, 0)}),)
+_REDUCE = tuple(((shape,), {"axis": axis}) for shape, axis in [
+    ((2, 3), None), ((2, 3), 0), ((2, 3), -1), ((2, 3), (0, 1)), ((2, 3, 2), (2, 0))])
 product_of_others = primitive(runtime.product_of_others, static=("axis",), domain=Domain(cases=_REDUCE))
 
 
@@ -234,8 +235,8 @@ def _(z, g, x, *, axis, ddof, keepdims):
     # z = unreduce(g) (x - mean(x)) c with c = 2 / (count - ddof); centering is its own adjoint
     d[g] = np.sum(d[z] * (x - np.mean(x, axis, keepdims=True)), axis=axis, keepdims=keepdims) * \
         (2 / (np.size(x) // np.size(g) - ddof))
-    d[x] = (d[z] * unreduce(g, x, axis, keepdims) - np.mean(d[z] * unreduce(g, x, axis, keepdims), axis,
-                                                            keepdims=True)) * (2 / (np.size(x) // np.size(g) - ddof))
+    d[x] = (2 / (np.size(x) // np.size(g) - ddof)) * (
+        d[z] * unreduce(g, x, axis, keepdims) - np.mean(d[z] * unreduce(g, x, axis, keepdims), axis, keepdims=True))
 
 
 # -- neural networks (primitives/nn.py) -------------------------------------------------------------
@@ -247,7 +248,8 @@ gelu_derivative = primitive(runtime.gelu_derivative, static=("approximate",), do
 @adjoint(gelu_derivative)
 def _(z, x, *, approximate):
     if approximate == "tanh":
-        # gelu' = (1 + t) / 2 + x (1 - t^2) u' / 2 with t = tanh(u), u = a (x + 0.044715 x^3)
+        # gelu' = (1 + t) / 2 + x (1 - t^2) u' / 2 with t = tanh(u), u = a (x + 0.044715 x^3),
+        # u' = a (1 + 0.134145 x^2): gelu'' = (1 - t^2) (u' (1 - x t u') + a 0.134145 x^2)
         d[x] = d[z] * (1 - np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)) ** 2) * (
             0.7978845608028654 * (1 + 0.134145 * x * x) * (1 - x * np.tanh(0.7978845608028654 * (
                 x + 0.044715 * x ** 3)) * 0.7978845608028654 * (1 + 0.134145 * x * x))
@@ -338,8 +340,8 @@ def _(z, g, x, w, *, stride, padding, dilation, groups):
 # Where each window's maximum lies (x, and z = max_pool2d(x) consistent with it: fixed, with a
 # tie in the last window) chooses where g goes, so only g has a gradient.
 _POOLED = np.array([[[[1.0, 5.0, 2.0, 0.0], [3.0, 4.0, 8.0, 6.0], [9.0, 7.0, 2.0, 2.0], [0.0, 1.0, 3.0, 3.0]]]])
-_WINDOWS = {"kernel_size": (2, 2), "stride": (2, 2), "padding": (0, 0, 0, 0), "dilation": (1, 1), "ceil_mode": False}
 _MAX_POOL_STATIC = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")
+_WINDOWS = dict(zip(_MAX_POOL_STATIC, ((2, 2), (2, 2), (0, 0, 0, 0), (1, 1), False)))
 max_pool2d_grad = primitive(runtime.max_pool2d_grad, static=_MAX_POOL_STATIC, domain=Domain(
     cases=((((1, 1, 2, 2),), _WINDOWS),), fixed={"x": _POOLED, "z": np.array([[[[5.0, 8.0], [9.0, 3.0]]]])}))
 at_window_maxima = primitive(runtime.at_window_maxima, static=_MAX_POOL_STATIC, domain=Domain(
@@ -370,3 +372,4 @@ avg_pool2d_grad = primitive(runtime.avg_pool2d_grad, static=_AVG_POOL_STATIC, do
 def _(z, g, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     d[g] = avg_pool2d(d[z], kernel_size=kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
                       count_include_pad=count_include_pad, divisor_override=divisor_override)
+
