@@ -244,38 +244,55 @@ def batch_standardize(x, eps):
     return (x - np.mean(x, axes, keepdims=True)) / np.sqrt(np.var(x, axes, keepdims=True) + eps)
 
 
+def _class_axis(logits):
+    """The class axis of logits: 0 for one sample (C,), else 1 (N, C, ...)."""
+    return 0 if np.ndim(logits) == 1 else 1
+
+
+def _holds_class_indices(target):
+    """Whether a cross_entropy target holds class indices (integers) rather than probabilities."""
+    return np.asarray(target).dtype.kind in "iu"
+
+
+def _distribution(target, logits, ignore_index, label_smoothing):
+    """The smoothed target distribution over the classes, in the logits' shape, and the one-hot
+    of the counted class-index targets (None for probabilities)."""
+    axis = _class_axis(logits)
+    n = np.shape(logits)[axis]
+    if not _holds_class_indices(target):
+        return target * (1 - label_smoothing) + label_smoothing / n, None
+    counted = np.expand_dims(target != ignore_index, axis)
+    one_hot = (channels(np.arange(n), logits) == np.expand_dims(target, axis)) & counted
+    probs = one_hot * (1 - label_smoothing) + counted * (label_smoothing / n)
+    return probs.astype(np.result_type(logits)), one_hot
+
+
+def cross_entropy_divisor(logits, weights, one_hot):
+    """What reduction 'mean' divides the summed loss by: the summed class weights of the
+    counted class-index targets (their one-hot), or the number of samples for probabilities."""
+    dtype = np.result_type(logits)
+    if one_hot is None:
+        return dtype.type(np.size(logits) // np.shape(logits)[_class_axis(logits)])
+    return np.sum(one_hot * weights, dtype=dtype)
+
+
 def cross_entropy_terms(logits, target, weight, ignore_index, label_smoothing):
     """What cross_entropy and its gradients share, as MindSpore defines the loss: the class axis
     (0 for one sample (C,), else 1), log_softmax of the logits along it, the target distribution
     (smoothed; all zero for an ignored sample), the class weights shaped along the class axis (1
     without), and the one-hot of the counted class-index targets (None for probabilities)."""
-    axis = 0 if np.ndim(logits) == 1 else 1
-    n = np.shape(logits)[axis]
-    along = (n,) + (1,) * (np.ndim(logits) - axis - 1)
-    logp = log_probabilities(logits, axis)
-    weights = 1 if weight is None else np.reshape(weight, along)
-    if np.asarray(target).dtype.kind not in "iu":
-        return axis, logp, target * (1 - label_smoothing) + label_smoothing / n, weights, None
-    counted = np.expand_dims(target != ignore_index, axis)
-    one_hot = (np.reshape(np.arange(n), along) == np.expand_dims(target, axis)) & counted
-    probs = one_hot * (1 - label_smoothing) + counted * (label_smoothing / n)
-    return axis, logp, probs.astype(logp.dtype), weights, one_hot
-
-
-def cross_entropy_divisor(logp, weights, one_hot, axis):
-    """What reduction 'mean' divides the summed loss by: the summed class weights of the
-    counted class-index targets, or the number of samples for probability targets."""
-    if one_hot is None:
-        return logp.dtype.type(np.size(logp) // np.shape(logp)[axis])
-    return np.sum(one_hot * weights, dtype=logp.dtype)
+    axis = _class_axis(logits)
+    probs, one_hot = _distribution(target, logits, ignore_index, label_smoothing)
+    weights = 1 if weight is None else channels(weight, logits)
+    return axis, log_probabilities(logits, axis), probs, weights, one_hot
 
 
 def _cross_entropy_backward(g, logits, target, weight, ignore_index, reduction, label_smoothing):
     """cross_entropy_terms, the divisor of 'mean', and the gradient of each sample's loss."""
-    terms = axis, logp, _, weights, one_hot = cross_entropy_terms(logits, target, weight, ignore_index,
-                                                                  label_smoothing)
-    divisor = cross_entropy_divisor(logp, weights, one_hot, axis) if reduction == "mean" else 1
-    samples = np.delete(np.shape(logp), axis)
+    terms = axis, _, _, weights, one_hot = cross_entropy_terms(logits, target, weight, ignore_index,
+                                                               label_smoothing)
+    divisor = cross_entropy_divisor(logits, weights, one_hot) if reduction == "mean" else 1
+    samples = np.delete(np.shape(logits), axis)
     return terms, divisor, np.expand_dims(np.broadcast_to(g / divisor, tuple(samples)), axis)
 
 
@@ -289,7 +306,7 @@ def cross_entropy_grad_logits(g, logits, target, weight, ignore_index, reduction
 
 def cross_entropy_grad_target(g, logits, target, weight, ignore_index, reduction, label_smoothing):
     """The gradient of cross_entropy with respect to probability targets (zero for class indices)."""
-    if np.asarray(target).dtype.kind in "iu":
+    if _holds_class_indices(target):
         return np.zeros_like(target)
     (_, logp, _, weights, _), _, scale = _cross_entropy_backward(
         g, logits, target, weight, ignore_index, reduction, label_smoothing)
@@ -305,7 +322,58 @@ def cross_entropy_grad_weight(g, logits, target, weight, ignore_index, reduction
     if reduction == "mean" and one_hot is not None:
         mean_loss = -np.sum(weights * probs * logp) / divisor
         grad = grad - scale * mean_loss * one_hot
-    return np.sum(grad, axis=tuple(i for i in range(np.ndim(grad)) if i != axis))
+    return _sum_to_classes(grad)
+
+
+def _sum_to_classes(v):
+    """v (logits-shaped) summed over all axes but the class axis."""
+    return np.sum(v, axis=tuple(i for i in range(np.ndim(v)) if i != _class_axis(v)))
+
+
+# cross_entropy's terms one at a time: compiled again, generated code's calls of the gradients
+# above are traced into these (primitives/gradients.py).
+
+def class_log_probabilities(logits):
+    """log_softmax of the logits along their class axis."""
+    return log_probabilities(logits, _class_axis(logits))
+
+
+def class_probabilities(target, logits, ignore_index, label_smoothing):
+    """The smoothed target distribution over the classes, in the logits' shape: from probabilities
+    (floats), or from class indices (all zero for an ignored sample)."""
+    return _distribution(target, logits, ignore_index, label_smoothing)[0]
+
+
+def probability_gradient(g, like, target, label_smoothing):
+    """(1 - label_smoothing) g, the gradient that reaches probability targets through their
+    smoothing; for class indices, which get none, zeros in the shape of `like`."""
+    return np.zeros_like(like) if _holds_class_indices(target) else (1 - label_smoothing) * g
+
+
+def class_counts(target, logits, ignore_index):
+    """How many counted samples have each class as their target index (zeros for probabilities)."""
+    _, one_hot = _distribution(target, logits, ignore_index, 0.0)
+    if one_hot is None:
+        return np.zeros(np.shape(logits)[_class_axis(logits)], np.result_type(logits))
+    return _sum_to_classes(one_hot)
+
+
+def mean_divisor(weight, target, logits, ignore_index):
+    """What cross_entropy's reduction 'mean' divides the summed loss by (cross_entropy_divisor)."""
+    _, one_hot = _distribution(target, logits, ignore_index, 0.0)
+    return cross_entropy_divisor(logits, 1 if weight is None else channels(weight, logits), one_hot)
+
+
+def along_samples(v, logits):
+    """A value per sample (or one for all) broadcast along the class axis to the logits' shape."""
+    axis = _class_axis(logits)
+    samples = tuple(np.delete(np.shape(logits), axis))
+    return np.broadcast_to(np.expand_dims(np.broadcast_to(v, samples), axis), np.shape(logits))
+
+
+def sample_sums(v):
+    """The sum of each sample of v (logits-shaped) over the class axis."""
+    return np.sum(v, axis=_class_axis(v))
 
 
 def window_padding(shape, kernel, stride, dilation, padding, ceil_mode=False):

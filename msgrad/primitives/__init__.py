@@ -27,5 +27,7 @@ from .gradients import (unbroadcast, unreduce, unindex, unindex_at, untake, unta
                         tensordot_grad_y, product_of_others, group_rows, ungroup_rows, identity_mask,
                         unreduce_to_extrema, var_grad, gelu_derivative, softmax_grad, standardize_grad,
                         channel_axes, channels, sum_to_channels, batch_standardize, conv2d_grad_input,
-                        conv2d_grad_weight, max_pool2d_grad, at_window_maxima, avg_pool2d_grad)
+                        conv2d_grad_weight, max_pool2d_grad, at_window_maxima, avg_pool2d_grad,
+                        class_log_probabilities, sample_sums, along_samples, class_probabilities,
+                        probability_gradient, class_counts, mean_divisor)
 from . import numpy_names  # noqa: F401  (registers np.sum, np.mean, ... as entry points)

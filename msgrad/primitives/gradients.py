@@ -10,6 +10,7 @@ gradient, and helpers that only mark places (masks, axes) are not differentiable
 import numpy as np
 
 from .. import runtime
+from . import elementwise as E, reductions as R, shape as S
 from .core import Domain, Symbol, adjoint, d, primitive, reaches
 from .nn import avg_pool2d, conv2d  # noqa: F401  (adjoints of the convolution and pooling gradients)
 
@@ -373,3 +374,105 @@ def _(z, g, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, di
     d[g] = avg_pool2d(d[z], kernel_size=kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
                       count_include_pad=count_include_pad, divisor_override=divisor_override)
 
+
+# -- cross_entropy's gradients ----------------------------------------------------------------------
+# Generated code calls the runtime's cross_entropy_grad_logits, _target and _weight, which
+# compute the shared terms once; compiled again, each is traced into the terms below, each a
+# primitive, whose adjoints are simple. Logits are (N, C, ...), or (C,) for one sample.
+
+_LOGITS = ((((2, 3),), {}), (((3,),), {}), (((2, 3, 2),), {}))
+class_log_probabilities = primitive(runtime.class_log_probabilities, domain=Domain(cases=_LOGITS))
+sample_sums = primitive(runtime.sample_sums, domain=Domain(cases=_LOGITS))
+along_samples = primitive(runtime.along_samples, domain=Domain(shape_only=("logits",), cases=tuple(
+    (shapes, {}) for shapes in [((2,), (2, 3)), ((), (2, 3)), ((), (3,)), ((2, 2), (2, 3, 2))])))
+
+
+@adjoint(class_log_probabilities)
+def _(z, logits):
+    d[logits] = d[z] - np.exp(z) * along_samples(sample_sums(d[z]), logits)
+
+
+@adjoint(sample_sums)
+def _(z, v):
+    d[v] = along_samples(d[z], v)
+
+
+@adjoint(along_samples)
+def _(z, v, logits):
+    d[v] = unbroadcast(sample_sums(d[z]), v)
+
+
+class_probabilities = primitive(runtime.class_probabilities, static=("ignore_index", "label_smoothing"),
+                                domain=Domain(low=0.0, high=1.0, shape_only=("logits",), cases=(
+                                    (((2, 3), (2, 3)), {"ignore_index": -100, "label_smoothing": 0.0}),
+                                    (((3,), (3,)), {"ignore_index": -100, "label_smoothing": 0.2}))))
+probability_gradient = primitive(runtime.probability_gradient, static=("label_smoothing",), domain=Domain(
+    shape_only=("like",), fixed={"target": np.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])},
+    cases=((((2, 3), (2, 3)), {"label_smoothing": 0.1}),)))
+
+
+@adjoint(class_probabilities)
+def _(z, target, logits, *, ignore_index, label_smoothing):
+    d[target] = probability_gradient(d[z], target, target, label_smoothing)
+
+
+@adjoint(probability_gradient)
+def _(z, g, like, target, *, label_smoothing):
+    d[g] = probability_gradient(d[z], g, target, label_smoothing)
+
+
+class_counts = primitive(runtime.class_counts, static=("ignore_index",), differentiable=False)
+mean_divisor = primitive(runtime.mean_divisor, static=("ignore_index",), domain=Domain(
+    shape_only=("logits",), fixed={"target": np.array([0, 2, 1, 2])},
+    cases=((((3,), (4, 3)), {"ignore_index": 1}), (((3,), (4, 3)), {"ignore_index": -100}))))
+
+
+@adjoint(mean_divisor)
+def _(z, weight, target, logits, *, ignore_index):
+    d[weight] = d[z] * class_counts(target, logits, ignore_index)
+
+
+def _cross_entropy_terms(g, logits, target, weight, ignore_index, reduction, label_smoothing):
+    """The log-probabilities, the target distribution, the class weights along the class axis
+    (None without), the divisor of reduction 'mean' (1 for the others), and the output gradient
+    of each sample over the divisor, broadcast along the classes."""
+    divisor = mean_divisor(weight, target, logits, ignore_index) if reduction == "mean" else 1
+    return (class_log_probabilities(logits), class_probabilities(target, logits, ignore_index, label_smoothing),
+            None if weight is None else channels(weight, logits), divisor,
+            along_samples(E.divide(g, divisor) if reduction == "mean" else g, logits))
+
+
+def _weighted(weights, value):
+    return value if weights is None else E.multiply(weights, value)
+
+
+def _cross_entropy_grad_logits(g, logits, target, weight, ignore_index, reduction, label_smoothing):
+    logp, probs, weights, _, scale = _cross_entropy_terms(g, logits, target, weight, ignore_index, reduction,
+                                                          label_smoothing)
+    weighted = _weighted(weights, probs)
+    return E.multiply(scale, E.subtract(E.multiply(E.exp(logp), along_samples(sample_sums(weighted), logits)),
+                                        weighted))
+
+
+def _cross_entropy_grad_target(g, logits, target, weight, ignore_index, reduction, label_smoothing):
+    logp, _, weights, _, scale = _cross_entropy_terms(g, logits, target, weight, ignore_index, reduction,
+                                                      label_smoothing)
+    return probability_gradient(E.negative(E.multiply(scale, _weighted(weights, logp))), target, target,
+                                label_smoothing)
+
+
+def _cross_entropy_grad_weight(g, logits, target, weight, ignore_index, reduction, label_smoothing):
+    logp, probs, weights, divisor, scale = _cross_entropy_terms(g, logits, target, weight, ignore_index,
+                                                                reduction, label_smoothing)
+    grad = S.reshape(unbroadcast(E.negative(E.multiply(scale, E.multiply(probs, logp))), weights), shape=(-1,))
+    if reduction != "mean":
+        return grad
+    # the divisor sums the weights of class-index targets: the mean loss over it, per count
+    mean_loss = E.divide(R.reduce_sum(E.negative(E.multiply(weights, E.multiply(probs, logp)))), divisor)
+    return E.subtract(grad, E.multiply(E.divide(E.multiply(g, mean_loss), divisor),
+                                       class_counts(target, logits, ignore_index)))
+
+
+reaches(_cross_entropy_grad_logits, runtime.cross_entropy_grad_logits)
+reaches(_cross_entropy_grad_target, runtime.cross_entropy_grad_target)
+reaches(_cross_entropy_grad_weight, runtime.cross_entropy_grad_weight)

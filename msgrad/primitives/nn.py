@@ -292,7 +292,7 @@ def cross_entropy(logits, target, weight, *, ignore_index=-100, reduction="mean"
     if reduction == "none":
         return loss
     total = np.sum(loss)
-    return total / cross_entropy_divisor(logp, weights, one_hot, axis) if reduction == "mean" else total
+    return total / cross_entropy_divisor(logits, weights, one_hot) if reduction == "mean" else total
 
 
 @adjoint(cross_entropy)
