@@ -1,7 +1,7 @@
-"""Adjoint templates call only what the table reaches, so that the code generated from them can
-be compiled and differentiated again (higher-order gradients): each call in a template is an
-entry point of the table, found as generated code finds the name, or an @static helper applied
-to static parameters only."""
+"""Generated code calls only what the table reaches, so that it can be compiled and
+differentiated again (higher-order gradients): each call in an adjoint template, and in the
+inline forward form of a primitive, is an entry point of the table, found as generated code
+finds the name, or an @static helper applied to static parameters only."""
 import ast
 import builtins
 import types
@@ -15,6 +15,8 @@ from msgrad.tensor import Tensor
 
 GLOBALS = generated_globals()
 TEMPLATES = sorted(name for name, prim in TABLE.items() if prim.adjoint is not None)
+INLINE = sorted(name for name, prim in TABLE.items() if prim.forward is not None)
+_NO_TENSOR_COPY = pytest.mark.xfail(strict=True, reason="np.diagonal(...).copy(): Tensor has no copy method")
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
@@ -22,9 +24,20 @@ def test_template_calls_only_entry_points(name):
     template = TABLE[name].adjoint
     params = {a.arg for a in template.args.args}
     static = {a.arg for a in template.args.kwonlyargs}
-    unreached = sorted({ast.unparse(call.func) for stmt in template.body for call in ast.walk(stmt)
-                        if isinstance(call, ast.Call) and not _reaches_table(call, params, static)})
+    unreached = _unreached(template.body, params, static)
     assert not unreached, f"the adjoint of {name} calls what the table does not reach: {unreached}"
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_NO_TENSOR_COPY) if n == "diagonal" else n for n in INLINE])
+def test_inline_forward_calls_only_entry_points(name):
+    prim = TABLE[name]
+    unreached = _unreached([prim.forward], set(prim.operands) | set(prim.static_defaults), set())
+    assert not unreached, f"the forward form of {name} calls what the table does not reach: {unreached}"
+
+
+def _unreached(trees, params, static):
+    return sorted({ast.unparse(call.func) for tree in trees for call in ast.walk(tree)
+                   if isinstance(call, ast.Call) and not _reaches_table(call, params, static)})
 
 
 def _reaches_table(call, params, static):

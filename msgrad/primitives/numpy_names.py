@@ -155,6 +155,10 @@ def _repeat(a, repeats, axis=None):
     return S.repeat_interleave(a, repeats=repeats, axis=axis)
 
 
+def _trace(a):
+    return S.trace(a)
+
+
 def _eye(N, M=None, k=0, dtype=float):
     return C.eye(n=N, m=M, k=k, dtype=np.dtype(dtype).name)
 
@@ -178,6 +182,7 @@ for adapter, name in [(_sum, np.sum), (_mean, np.mean), (_reshape, np.reshape),
                       (_take, np.take), (_take_along_axis, np.take_along_axis),
                       (_tensordot, np.tensordot), (_einsum, np.einsum), (_outer, np.outer),
                       (_inner, np.inner), (_flip, np.flip), (_roll, np.roll), (_tril, np.tril),
-                      (_triu, np.triu), (_diagonal, np.diagonal), (_repeat, np.repeat), (_eye, np.eye),
+                      (_triu, np.triu), (_diagonal, np.diagonal), (_repeat, np.repeat), (_trace, np.trace),
+                      (_eye, np.eye),
                       (_zeros_like, np.zeros_like), (_ones_like, np.ones_like)]:
     reaches(adapter, name)
