@@ -229,7 +229,7 @@ def located(error):
 
 def globals_names():
     """Names generated code may read besides its own: taken, so user values never shadow them."""
-    return {"np", "d"} | {k for k in vars(runtime) if not k.startswith("_")}
+    return {"d"} | set(generated_globals())
 
 
 def generated_globals():

@@ -6,7 +6,8 @@ keeps calling by its name (fast: no Tensor wrapping); through it the compiler re
 primitive. Most helpers are linear in their gradient argument `g`, and the adjoint of such a
 helper is the forward operation whose gradient it computes: unbroadcast sums g to x's shape,
 its adjoint broadcasts back. Operands that only give a shape (x in unbroadcast(g, x)) get no
-gradient, and helpers that only mark places (masks, axes) are not differentiable."""
+gradient, and helpers that only mark places (masks, axes) are not differentiable. cross_entropy's
+gradients are no primitives: their entry points trace them into primitives of their terms."""
 import numpy as np
 
 from .. import runtime
@@ -467,7 +468,7 @@ def _cross_entropy_grad_weight(g, logits, target, weight, ignore_index, reductio
     grad = S.reshape(unbroadcast(E.negative(E.multiply(scale, E.multiply(probs, logp))), weights), shape=(-1,))
     if reduction != "mean":
         return grad
-    # the divisor sums the weights of class-index targets: the mean loss over it, per count
+    # for class indices the divisor sums their weights too: each count takes g mean_loss / divisor
     mean_loss = E.divide(R.reduce_sum(E.negative(E.multiply(weights, E.multiply(probs, logp)))), divisor)
     return E.subtract(grad, E.multiply(E.divide(E.multiply(g, mean_loss), divisor),
                                        class_counts(target, logits, ignore_index)))

@@ -183,6 +183,5 @@ for adapter, name in [(_sum, np.sum), (_mean, np.mean), (_reshape, np.reshape),
                       (_tensordot, np.tensordot), (_einsum, np.einsum), (_outer, np.outer),
                       (_inner, np.inner), (_flip, np.flip), (_roll, np.roll), (_tril, np.tril),
                       (_triu, np.triu), (_diagonal, np.diagonal), (_repeat, np.repeat), (_trace, np.trace),
-                      (_eye, np.eye),
-                      (_zeros_like, np.zeros_like), (_ones_like, np.ones_like)]:
+                      (_eye, np.eye), (_zeros_like, np.zeros_like), (_ones_like, np.ones_like)]:
     reaches(adapter, name)
