@@ -92,14 +92,39 @@ def unreduce_to_extrema(g, x, z, axis, keepdims):
 def product_of_others(x, axis):
     """For each element of `x`, the product of the other elements reduced with it over `axis`
     (None: all axes), by cumulative products from both ends, so zeros need no division."""
-    axes = tuple(range(np.ndim(x))) if axis is None else tuple(np.atleast_1d(axis) % np.ndim(x))
-    last = tuple(range(-len(axes), 0))
-    moved = np.moveaxis(x, axes, last)
-    rows = moved.reshape(moved.shape[:moved.ndim - len(axes)] + (-1,))
+    rows = group_rows(x, axis)
     ones = np.ones_like(rows[..., :1])
     before = np.cumprod(np.concatenate([ones, rows[..., :-1]], -1), -1)
     after = np.cumprod(np.concatenate([ones, rows[..., :0:-1]], -1), -1)[..., ::-1]
-    return np.moveaxis((before * after).reshape(moved.shape), last, axes)
+    return ungroup_rows(before * after, x, axis)
+
+
+def group_rows(x, axis):
+    """`x` with the axes `axis` (None: all) moved last and merged into one: a row per group of
+    elements that a reduction over `axis` combines."""
+    axes = _axes(x, axis)
+    moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0)))
+    return moved.reshape(moved.shape[:moved.ndim - len(axes)] + (-1,))
+
+
+def ungroup_rows(rows, x, axis):
+    """The inverse of `group_rows(x, axis)`: `rows` laid out in the shape of `x` again."""
+    axes = _axes(x, axis)
+    shape = np.shape(x)
+    kept = [n for i, n in enumerate(shape) if i not in axes]
+    moved = np.reshape(rows, kept + [shape[i] for i in axes])
+    return np.moveaxis(moved, tuple(range(-len(axes), 0)), axes)
+
+
+def _axes(x, axis):
+    """`axis` (None, an int or a tuple) as a tuple of non-negative axes of `x`."""
+    ndim = np.ndim(x)
+    return tuple(range(ndim)) if axis is None else tuple(a % ndim for a in np.atleast_1d(axis).tolist())
+
+
+def identity_mask(rows):
+    """An (n, n) boolean identity matrix for rows of length n."""
+    return np.eye(np.shape(rows)[-1], dtype=bool)
 
 
 def var_grad(g, x, axis, ddof, keepdims):
@@ -233,22 +258,42 @@ def class_axis(logits):
     return 0 if np.ndim(logits) == 1 else 1
 
 
+def _holds_class_indices(target):
+    """Whether a cross_entropy target holds class indices (integers) rather than probabilities."""
+    return np.asarray(target).dtype.kind in "iu"
+
+
+def _distribution(target, logits, ignore_index, label_smoothing):
+    """The smoothed target distribution over the classes, in the logits' shape, and the one-hot
+    of the counted class-index targets (None for probabilities)."""
+    axis = class_axis(logits)
+    n = np.shape(logits)[axis]
+    if not _holds_class_indices(target):
+        return target * (1 - label_smoothing) + label_smoothing / n, None
+    counted = np.expand_dims(target != ignore_index, axis)
+    one_hot = (channels(np.arange(n), logits) == np.expand_dims(target, axis)) & counted
+    probs = one_hot * (1 - label_smoothing) + counted * (label_smoothing / n)
+    return probs.astype(np.result_type(logits)), one_hot
+
+
+def cross_entropy_divisor(logits, weights, one_hot):
+    """What reduction 'mean' divides the summed loss by: the summed class weights of the
+    counted class-index targets (their one-hot), or the number of samples for probabilities."""
+    dtype = np.result_type(logits)
+    if one_hot is None:
+        return dtype.type(np.size(logits) // np.shape(logits)[class_axis(logits)])
+    return np.sum(one_hot * weights, dtype=dtype)
+
+
 def cross_entropy_terms(logits, target, weight, ignore_index, label_smoothing):
     """What cross_entropy and its gradients share, as MindSpore defines the loss: the class axis
     (0 for one sample (C,), else 1), log_softmax of the logits along it, the target distribution
     (smoothed; all zero for an ignored sample), the class weights shaped along the class axis (1
     without), and the one-hot of the counted class-index targets (None for probabilities)."""
     axis = class_axis(logits)
-    n = np.shape(logits)[axis]
-    along = (n,) + (1,) * (np.ndim(logits) - axis - 1)
-    logp = log_probabilities(logits, axis)
-    weights = 1 if weight is None else np.reshape(weight, along)
-    if np.asarray(target).dtype.kind not in "iu":
-        return axis, logp, target * (1 - label_smoothing) + label_smoothing / n, weights, None
-    counted = np.expand_dims(target != ignore_index, axis)
-    one_hot = (np.reshape(np.arange(n), along) == np.expand_dims(target, axis)) & counted
-    probs = one_hot * (1 - label_smoothing) + counted * (label_smoothing / n)
-    return axis, logp, probs.astype(logp.dtype), weights, one_hot
+    probs, one_hot = _distribution(target, logits, ignore_index, label_smoothing)
+    weights = 1 if weight is None else channels(weight, logits)
+    return axis, log_probabilities(logits, axis), probs, weights, one_hot
 
 
 def cross_entropy_losses(logits, target, weight, ignore_index, label_smoothing):
@@ -257,20 +302,12 @@ def cross_entropy_losses(logits, target, weight, ignore_index, label_smoothing):
     return -np.sum(weights * probs * logp, axis)
 
 
-def cross_entropy_divisor(logp, weights, one_hot, axis):
-    """What reduction 'mean' divides the summed loss by: the summed class weights of the
-    counted class-index targets, or the number of samples for probability targets."""
-    if one_hot is None:
-        return logp.dtype.type(np.size(logp) // np.shape(logp)[axis])
-    return np.sum(one_hot * weights, dtype=logp.dtype)
-
-
 def _cross_entropy_backward(g, logits, target, weight, ignore_index, reduction, label_smoothing):
     """cross_entropy_terms, the divisor of 'mean', and the gradient of each sample's loss."""
-    terms = axis, logp, _, weights, one_hot = cross_entropy_terms(logits, target, weight, ignore_index,
-                                                                  label_smoothing)
-    divisor = cross_entropy_divisor(logp, weights, one_hot, axis) if reduction == "mean" else 1
-    samples = np.delete(np.shape(logp), axis)
+    terms = axis, _, _, weights, one_hot = cross_entropy_terms(logits, target, weight, ignore_index,
+                                                               label_smoothing)
+    divisor = cross_entropy_divisor(logits, weights, one_hot) if reduction == "mean" else 1
+    samples = np.delete(np.shape(logits), axis)
     return terms, divisor, np.expand_dims(np.broadcast_to(g / divisor, tuple(samples)), axis)
 
 
@@ -284,7 +321,7 @@ def cross_entropy_grad_logits(g, logits, target, weight, ignore_index, reduction
 
 def cross_entropy_grad_target(g, logits, target, weight, ignore_index, reduction, label_smoothing):
     """The gradient of cross_entropy with respect to probability targets (zero for class indices)."""
-    if np.asarray(target).dtype.kind in "iu":
+    if _holds_class_indices(target):
         return np.zeros_like(target)
     (_, logp, _, weights, _), _, scale = _cross_entropy_backward(
         g, logits, target, weight, ignore_index, reduction, label_smoothing)
@@ -300,7 +337,58 @@ def cross_entropy_grad_weight(g, logits, target, weight, ignore_index, reduction
     if reduction == "mean" and one_hot is not None:
         mean_loss = -np.sum(weights * probs * logp) / divisor
         grad = grad - scale * mean_loss * one_hot
-    return np.sum(grad, axis=tuple(i for i in range(np.ndim(grad)) if i != axis))
+    return _sum_to_classes(grad)
+
+
+def _sum_to_classes(v):
+    """v (logits-shaped) summed over all axes but the class axis."""
+    return np.sum(v, axis=tuple(i for i in range(np.ndim(v)) if i != class_axis(v)))
+
+
+# cross_entropy's terms one at a time: compiled again, generated code's calls of the gradients
+# above are traced into these (primitives/gradients.py).
+
+def class_log_probabilities(logits):
+    """log_softmax of the logits along their class axis."""
+    return log_probabilities(logits, class_axis(logits))
+
+
+def class_probabilities(target, logits, ignore_index, label_smoothing):
+    """The smoothed target distribution over the classes, in the logits' shape: from probabilities
+    (floats), or from class indices (all zero for an ignored sample)."""
+    return _distribution(target, logits, ignore_index, label_smoothing)[0]
+
+
+def probability_gradient(g, like, target, label_smoothing):
+    """(1 - label_smoothing) g, the gradient that reaches probability targets through their
+    smoothing; for class indices, which get none, zeros in the shape of `like`."""
+    return np.zeros_like(like) if _holds_class_indices(target) else (1 - label_smoothing) * g
+
+
+def class_counts(target, logits, ignore_index):
+    """How many counted samples have each class as their target index (zeros for probabilities)."""
+    _, one_hot = _distribution(target, logits, ignore_index, 0.0)
+    if one_hot is None:
+        return np.zeros(np.shape(logits)[class_axis(logits)], np.result_type(logits))
+    return _sum_to_classes(one_hot)
+
+
+def mean_divisor(weight, target, logits, ignore_index):
+    """What cross_entropy's reduction 'mean' divides the summed loss by (cross_entropy_divisor)."""
+    _, one_hot = _distribution(target, logits, ignore_index, 0.0)
+    return cross_entropy_divisor(logits, 1 if weight is None else channels(weight, logits), one_hot)
+
+
+def along_samples(v, logits):
+    """A value per sample (or one for all) broadcast along the class axis to the logits' shape."""
+    axis = class_axis(logits)
+    samples = tuple(np.delete(np.shape(logits), axis))
+    return np.broadcast_to(np.expand_dims(np.broadcast_to(v, samples), axis), np.shape(logits))
+
+
+def sample_sums(v):
+    """The sum of each sample of v (logits-shaped) over the class axis."""
+    return np.sum(v, axis=class_axis(v))
 
 
 def check_images(x, op):
@@ -424,6 +512,13 @@ def max_pool2d_grad(g, x, z, kernel_size, stride, padding, dilation, ceil_mode):
     """The gradient of z = max_pool2d(x): each window's gradient goes to its maximum."""
     hits, pads, extra = max_pool2d_hits(x, z, kernel_size, stride, padding, dilation, ceil_mode)
     return fold_windows(hits * g[..., None, None], np.shape(x), stride, dilation, pads, extra)
+
+
+def at_window_maxima(g, x, z, kernel_size, stride, padding, dilation, ceil_mode):
+    """The element of `g` (x's shape) where each window of x holds its maximum z, the first of
+    tied ones: the adjoint of max_pool2d_grad in its gradient."""
+    hits, pads, extra = max_pool2d_hits(x, z, kernel_size, stride, padding, dilation, ceil_mode)
+    return np.sum(hits * sliding_windows(g, kernel_size, stride, dilation, pads, extra), axis=(4, 5))
 
 
 def avg_pool2d_divisor(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):

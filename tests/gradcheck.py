@@ -101,18 +101,21 @@ def compiled_forward(net, inputs):
     return results[:-1]
 
 
-def check_function(fn, inputs, rng=None, rtol=1e-5, atol=1e-6):
-    """`check_gradients` for a plain function of Tensors (no parameters)."""
-    return check_gradients(_AsCell(fn), inputs, rng, rtol, atol)
+def check_function(fn, inputs, rng=None, rtol=1e-5, atol=1e-6, on_arrays=False):
+    """`check_gradients` for a plain function of Tensors (no parameters); `on_arrays`: of numpy
+    arrays instead (it calls runtime helpers), eagerly."""
+    return check_gradients(_AsCell(fn, on_arrays), inputs, rng, rtol, atol)
 
 
 class _AsCell:
     """Just enough of a Cell for check_gradients: calling it, and no parameters."""
 
-    def __init__(self, fn):
-        self.fn = fn
+    def __init__(self, fn, on_arrays=False):
+        self.fn, self.on_arrays = fn, on_arrays
 
     def __call__(self, *args):
+        if self.on_arrays:
+            return ms.Tensor(self.fn(*[a.asnumpy() for a in args]))
         return self.fn(*args)
 
     def trainable_params(self):

@@ -1,6 +1,8 @@
 """One test over the whole primitive table: each differentiable entry's adjoint against
 central finite differences in float64, on the Domain the entry declares. An entry without a
 Domain fails here, so the table cannot grow untested."""
+import ast
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -115,3 +117,15 @@ def test_forward_and_reverse_mode_agree(name, fn, shapes, data):
     forward = sum(float(np.sum(v.asnumpy() * t.asnumpy())) for v, t in zip(directions, dots))
     reverse = sum(float(np.sum(g.asnumpy() * u.asnumpy())) for g, u in zip(grads, tangents))
     assert forward == pytest.approx(reverse, rel=1e-9, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", DIFFERENTIABLE)
+def test_adjoint_gives_each_operand_a_gradient(name):
+    """Every operand gets `d[operand]` but those the Domain marks as having none: `fixed` (an
+    index, a condition) and `shape_only`."""
+    prim = TABLE[name]
+    domain = prim.domain
+    assert domain is not None and prim.adjoint is not None, name
+    assigned = {target.slice.id for node in ast.walk(prim.adjoint) if isinstance(node, ast.Assign)
+                for target in node.targets if isinstance(target, ast.Subscript)}
+    assert assigned == set(prim.operands) - set(domain.fixed or {}) - set(domain.shape_only)

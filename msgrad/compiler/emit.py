@@ -19,7 +19,8 @@ import numpy as np
 
 from .. import context, runtime
 from ..errors import GradRuntimeError, GradTypeError, GradValueError, SourceLocation
-from .ir import Op, leaves, walk
+from ..primitives import TABLE
+from .ir import leaves
 from .optimize import assigned_names, definitely_assigned, exposed_reads, unset_first
 from .reverse import Comment, function_def
 
@@ -202,8 +203,7 @@ def _compile(module, program, kind):
     filename = f"<msgrad {program.qualname} {kind} #{serial}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     _origins[filename] = program.source
-    namespace = {"np": np, **{k: v for k, v in vars(runtime).items() if not k.startswith("_")},
-                 **_called_primitives(program), **program.constants, **getattr(module, "callees", {})}
+    namespace = {**generated_globals(), **program.constants, **getattr(module, "callees", {})}
     exec(compile(text, filename, "exec"), namespace)
     _dump(text, module.body[-1].name, serial)
     return namespace, text
@@ -229,12 +229,15 @@ def located(error):
 
 def globals_names():
     """Names generated code may read besides its own: taken, so user values never shadow them."""
-    return {"np", "d"} | {k for k in vars(runtime) if not k.startswith("_")}
+    return {"d"} | set(generated_globals())
 
 
-def _called_primitives(program):
-    return {op.prim.name: op.prim.impl for op in walk(program.body)
-            if isinstance(op, Op) and op.prim.forward is None}
+def generated_globals():
+    """What the names generated code reads besides its own constants stand for: `np`, the
+    runtime helpers, and each primitive whose implementation is not inline, by its name (an
+    adjoint template may call one the program itself does not, conv2d in conv2d_grad_input's)."""
+    return {"np": np, **{k: v for k, v in vars(runtime).items() if not k.startswith("_")},
+            **{p.name: p.impl for p in TABLE.values() if p.forward is None}}
 
 
 def _dump(text, fn_name, serial):

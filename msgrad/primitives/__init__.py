@@ -14,7 +14,7 @@ from .linalg import matmul, tensordot, einsum, einsum_operands
 from .shape import (reshape, transpose, swapaxes, expand_dims, squeeze, flatten, broadcast_to, broadcast_like,
                     tile, concatenate, split_piece, gather, take_along_axis, concat, stack, split, flip,
                     roll, tril, triu, diagonal, trace, repeat_interleave)
-from .creation import zeros_like, ones_like, one_hot
+from .creation import zeros_like, ones_like, eye, one_hot
 from .nn import (relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax, log_softmax,  # noqa: F401
                  dropout_mask, dropout, conv2d, bias_add, max_pool2d, max_pool2d_indices, avg_pool2d,
                  adaptive_avg_pool2d, standardize, batch_norm_train, batch_norm_eval, cross_entropy,
@@ -22,4 +22,13 @@ from .nn import (relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax,
                  hardswish, softsign, logsigmoid, tanhshrink, softshrink, hardshrink)
 from .control import stop_gradient, identity, length, shape_of, ndim_of, size_of, dtype_of
 from .indexing import getitem, index
+from .gradients import (unbroadcast, unreduce, unindex, unindex_at, untake, untake_along_axis,  # noqa: F401
+                        untile, unsplit, undiagonal, unrepeat, matmul_grad_x, matmul_grad_y, tensordot_grad_x,
+                        tensordot_grad_y, product_of_others, group_rows, ungroup_rows, identity_mask,
+                        unreduce_to_extrema, var_grad, gelu_derivative, softmax_grad, standardize_grad,
+                        channel_axes, channels, sum_to_channels, batch_standardize, conv2d_grad_input,
+                        conv2d_grad_weight, max_pool2d_grad, at_window_maxima, avg_pool2d_grad,
+                        adaptive_avg_pool2d_grad, axes_from,
+                        class_log_probabilities, sample_sums, along_samples, class_probabilities,
+                        probability_gradient, class_counts, mean_divisor)
 from . import numpy_names  # noqa: F401  (registers np.sum, np.mean, ... as entry points)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import dtype as mstype
-from .core import Domain, adjoint, d, primitive, t, tangent
+from .core import Domain, adjoint, d, primitive, reaches, t, tangent
 
 
 @primitive(differentiable=False, elementwise=True)
@@ -54,3 +54,11 @@ def size_of(x):
 def dtype_of(x):
     """`x.dtype`, as MindSpore's dtype object."""
     return mstype.from_numpy(np.result_type(x))
+
+
+# Adjoint templates ask these of their operands (generated code is compiled again for higher
+# orders); the normalizer turns len(x) on a Tensor into `length` before it looks for entry points.
+reaches(length, len)
+reaches(shape_of, np.shape)
+reaches(ndim_of, np.ndim)
+reaches(size_of, np.size)

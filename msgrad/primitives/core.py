@@ -63,7 +63,8 @@ class Domain:
     `away_from` lists values each operand keeps clear of (kinks, like 0 for abs); `apart`
     keeps operands clear of each other (ties, as in maximum), `distinct` each operand's
     elements clear of one another (ties, as in max). `fixed` gives operands that have no
-    gradient (an index, a condition) a constant value instead."""
+    gradient (an index, a condition) a constant value instead; `shape_only` names operands
+    drawn like the others that give only their shape (x in unbroadcast(g, x)), so no gradient."""
     low: float = -2.0
     high: float = 2.0
     ranges: tuple = None
@@ -74,18 +75,20 @@ class Domain:
     apart: bool = False
     distinct: bool = False
     fixed: dict = None
+    shape_only: tuple = ()
 
 
 class Primitive:
     """One operation of the table: numpy implementation, static parameters, adjoint template,
     and the Domain its gradient is checked on."""
 
-    def __init__(self, impl, differentiable=True, elementwise=False, domain=None):
+    def __init__(self, impl, differentiable=True, elementwise=False, domain=None, static=()):
         self.name = impl.__name__
         self.impl = impl
-        params = inspect.signature(impl).parameters.values()
-        self.operands = tuple(p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD)
-        self.static_defaults = {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY}
+        self.signature = inspect.signature(impl)
+        params = self.signature.parameters.values()
+        self.operands = tuple(p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD and p.name not in static)
+        self.static_defaults = {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY or p.name in static}
         self.differentiable = differentiable
         self.elementwise = elementwise   # its result has the broadcast shape of its operands
         self.domain = domain
@@ -93,14 +96,17 @@ class Primitive:
         self.tangent = None          # FunctionDef of the tangent (forward-mode) template
         self.forward = _inline_form(impl)   # the returned expression, when that is the whole body
 
-    def __call__(self, *operands, **static):
-        if tracing.recorder is not None and any(isinstance(a, Symbol) for a in operands):
-            unknown = set(static) - set(self.static_defaults)
-            if unknown or len(operands) != len(self.operands):
+    def __call__(self, *args, **static):
+        if tracing.recorder is not None and any(isinstance(a, Symbol) for a in (*args, *static.values())):
+            try:
+                bound = self.signature.bind(*args, **static).arguments
+            except TypeError:
                 raise TypeError(f"{self.name} takes operands {self.operands} and static arguments "
-                                f"{tuple(self.static_defaults)}")
-            return tracing.recorder(self, operands, {**self.static_defaults, **static})
-        arrays = [_tensor.unwrap(a) for a in operands]
+                                f"{tuple(self.static_defaults)}") from None
+            given = {k: v for k, v in bound.items() if k in self.static_defaults}
+            return tracing.recorder(self, tuple(bound[name] for name in self.operands),
+                                    {**self.static_defaults, **given})
+        arrays = [_tensor.unwrap(a) for a in args]
         result = self.impl(*arrays, **static)
         if self.elementwise and "dtype" not in static:      # a cast says its own dtype
             result = mindspore_float(result, arrays)
@@ -120,18 +126,21 @@ def mindspore_float(result, operands):
     return result if result.dtype == target else result.astype(target)
 
 
-def primitive(impl=None, *, differentiable=True, elementwise=False, domain=None):
+def primitive(impl=None, *, differentiable=True, elementwise=False, domain=None, static=()):
     """Register `impl` as a primitive; the returned Primitive is callable eagerly and when traced.
 
     Generated code leaves out static arguments at their default, so a default must be the one
-    the numpy function it passes them to has (`np.take` takes axis=None: gather has none)."""
+    the numpy function it passes them to has (`np.take` takes axis=None: gather has none).
+    `static` names positional parameters that are static too: a runtime helper that generated
+    code calls with its static arguments by position, `unreduce(g, x, axis, keepdims)`.
+    Generated code calls `impl` by the primitive's name, so `impl` reaches the primitive too."""
     if impl is None:
         return lambda f: primitive(f, differentiable=differentiable, elementwise=elementwise,
-                                   domain=domain)
-    prim = Primitive(impl, differentiable, elementwise, domain)
+                                   domain=domain, static=static)
+    prim = Primitive(impl, differentiable, elementwise, domain, static)
     assert prim.name not in TABLE, prim.name
     TABLE[prim.name] = prim
-    reaches(prim, prim)
+    reaches(prim, prim, impl)
     return prim
 
 

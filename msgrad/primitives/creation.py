@@ -15,6 +15,12 @@ def ones_like(x, *, dtype=None):
 
 
 @primitive(differentiable=False)
+def eye(*, n, m=None, k=0, dtype="float64"):
+    """Ones on the k-th diagonal of an n x m matrix (n x n without m), zeros elsewhere."""
+    return np.eye(n, m, k, dtype=dtype)
+
+
+@primitive(differentiable=False)
 def one_hot(indices, on_value, off_value, *, depth, axis=-1):
     """`on_value` where an axis of length `depth` (inserted at `axis`) meets the index, else `off_value`."""
     hot = np.asarray(indices)[..., None] == np.arange(depth)

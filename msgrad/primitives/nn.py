@@ -12,7 +12,7 @@ from ..runtime import (adaptive_average, avg_pool2d_divisor, axes_from, batch_st
                        check_images, combine_windows, convolve2d, cross_entropy_divisor,
                        cross_entropy_grad_logits, cross_entropy_terms, log_probabilities, max_pool2d_hits,
                        normal_cdf, pool_windows)
-from .core import Domain, adjoint, d, primitive, t, tangent
+from .core import Domain, adjoint, d, primitive, reaches, t, tangent
 
 # -- activations -----------------------------------------------------------------------------------
 
@@ -161,6 +161,13 @@ def _(z, x, *, axis):
 @tangent(log_softmax)
 def _(z, x, *, axis):
     t[z] = t[x] - np.sum(np.exp(z) * t[x], axis, keepdims=True)
+
+
+def _log_probabilities(x, axis):
+    return log_softmax(x, axis=axis)
+
+
+reaches(_log_probabilities, log_probabilities)    # the runtime's log_softmax, which templates call
 
 
 # -- dropout -----------------------------------------------------------------------------------------
@@ -401,7 +408,7 @@ def cross_entropy(logits, target, weight, *, ignore_index=-100, reduction="mean"
     if reduction == "none":
         return loss
     total = np.sum(loss)
-    return total / cross_entropy_divisor(logp, weights, one_hot, axis) if reduction == "mean" else total
+    return total / cross_entropy_divisor(logits, weights, one_hot) if reduction == "mean" else total
 
 
 @adjoint(cross_entropy)

@@ -131,6 +131,38 @@ def _inner(a, b):
     return L.tensordot(a, b, axes=((-1,), (-1,)))
 
 
+def _flip(m, axis=None):
+    return S.flip(m, dims=axis)
+
+
+def _roll(a, shift, axis=None):
+    return S.roll(a, shifts=shift, axis=axis)
+
+
+def _tril(m, k=0):
+    return S.tril(m, k=k)
+
+
+def _triu(m, k=0):
+    return S.triu(m, k=k)
+
+
+def _diagonal(a, offset=0, axis1=0, axis2=1):
+    return S.diagonal(a, offset=offset, axis1=axis1, axis2=axis2)
+
+
+def _repeat(a, repeats, axis=None):
+    return S.repeat_interleave(a, repeats=repeats, axis=axis)
+
+
+def _trace(a):
+    return S.trace(a)
+
+
+def _eye(N, M=None, k=0, dtype=float):
+    return C.eye(n=N, m=M, k=k, dtype=np.dtype(dtype).name)
+
+
 def _zeros_like(a, dtype=None, order="K", subok=True, shape=None):
     return C.zeros_like(a, dtype=None if dtype is None else np.dtype(dtype).name)
 
@@ -149,5 +181,7 @@ for adapter, name in [(_sum, np.sum), (_mean, np.mean), (_reshape, np.reshape),
                       (_split, np.split), (_tile, np.tile), (_broadcast_to, np.broadcast_to),
                       (_take, np.take), (_take_along_axis, np.take_along_axis),
                       (_tensordot, np.tensordot), (_einsum, np.einsum), (_outer, np.outer),
-                      (_inner, np.inner), (_zeros_like, np.zeros_like), (_ones_like, np.ones_like)]:
+                      (_inner, np.inner), (_flip, np.flip), (_roll, np.roll), (_tril, np.tril),
+                      (_triu, np.triu), (_diagonal, np.diagonal), (_repeat, np.repeat), (_trace, np.trace),
+                      (_eye, np.eye), (_zeros_like, np.zeros_like), (_ones_like, np.ones_like)]:
     reaches(adapter, name)
