@@ -56,6 +56,7 @@ class Captured:
     namespace: dict
     function: object          # the function itself
     has_source: bool = True
+    vararg: str = None        # the name of `*args`, if it takes them
 
     def lookup_global(self, node):
         """The object a free name means where the function was defined."""
@@ -92,18 +93,38 @@ def capture(fn, instance=None):
     code = fn.__code__
     args = list(code.co_varnames[:code.co_argcount])
     self_name = args.pop(0) if instance is not None and args else None
+    vararg = code.co_varnames[code.co_argcount + code.co_kwonlyargcount] if code.co_flags & inspect.CO_VARARGS \
+        else None
     filename = code.co_filename
     try:
         lines, first = inspect.getsourcelines(fn)
         filename = inspect.getsourcefile(fn) or filename
-    except (OSError, TypeError):
+        linecache.checkcache(filename)
+        node = _lambda(fn, filename) if fn.__name__ == "<lambda>" else _parse(lines, first)
+    except (OSError, TypeError, SyntaxError):
         node = ast.Pass(lineno=code.co_firstlineno, col_offset=0, end_lineno=code.co_firstlineno,
                         end_col_offset=None)
         return Captured(Source(fn.__qualname__, filename, node), instance, self_name, args,
-                        _namespace(fn), fn, has_source=False)
-    linecache.checkcache(filename)
-    return Captured(Source(fn.__qualname__, filename, _parse(lines, first)), instance, self_name,
-                    args, _namespace(fn), fn)
+                        _namespace(fn), fn, has_source=False, vararg=vararg)
+    return Captured(Source(fn.__qualname__, filename, node), instance, self_name, args, _namespace(fn), fn,
+                    vararg=vararg)
+
+
+def _lambda(fn, filename):
+    """A lambda's syntax tree, as `def <lambda>(args): return body`: the lambda of its file that
+    starts on its first line, takes its arguments, and spans where its code is."""
+    code = fn.__code__
+    tree = ast.parse("".join(linecache.getlines(filename)))
+    names = list(code.co_varnames[:code.co_argcount])
+    columns = [col for line, _, col, _ in code.co_positions() if line == code.co_firstlineno and col is not None]
+    found = [node for node in ast.walk(tree) if isinstance(node, ast.Lambda) and node.lineno == code.co_firstlineno
+             and [a.arg for a in node.args.args] == names
+             and (not columns or node.col_offset <= max(columns) < node.end_col_offset)]
+    if len(found) != 1:
+        raise OSError("the lambda's source is ambiguous")
+    node = found[0]
+    body = ast.copy_location(ast.Return(node.body), node.body)
+    return ast.copy_location(ast.FunctionDef(name="<lambda>", args=node.args, body=[body], decorator_list=[]), node)
 
 
 def _parse(lines, first):

@@ -51,16 +51,17 @@ def check(captured):
         raise source.error(fn, f"{source.qualname} is a coroutine (async def)",
                            "Define construct with a plain def.")
     args = fn.args
-    if args.vararg or args.kwarg or args.kwonlyargs:
-        raise source.error(fn, f"{source.qualname} takes *args, **kwargs or keyword-only arguments",
-                           "Give construct a fixed list of positional arguments.")
+    if args.kwarg or args.kwonlyargs:
+        raise source.error(fn, f"{source.qualname} takes **kwargs or keyword-only arguments",
+                           "Give construct positional arguments (and *args, if it needs them).")
     for stmt in fn.body:
         for node in ast.walk(stmt):
             _check_node(source, node)
 
 
 def _check_node(source, node):
-    if isinstance(node, _STATEMENTS + _EXPRESSIONS):
+    if isinstance(node, _STATEMENTS + _EXPRESSIONS) or isinstance(node, ast.Starred) and \
+            isinstance(node.ctx, ast.Load):             # f(*args), (*args, x): spread a tuple known now
         if isinstance(node, ast.BinOp) and not isinstance(node.op, _BINARY):
             raise source.error(node, f"msgrad does not differentiate the operator "
                                      f"`{type(node.op).__name__}`",

@@ -36,6 +36,9 @@ _CONSTANT_BUILTINS = {builtins.len, builtins.float, builtins.int, builtins.bool,
                       builtins.round, builtins.zip, builtins.enumerate, builtins.reversed,
                       builtins.sorted, builtins.slice}
 _CONSTANT_TYPES = (int, float, bool, str, type(None), complex)
+# numpy's array makers, run while the code is generated when given constants: `np.ones((3, 1))`
+_CONSTANT_NUMPY = {np.ones, np.zeros, np.full, np.eye, np.identity, np.arange, np.linspace, np.array,
+                   np.asarray}
 _COMPARISONS = {ast.Lt: "less", ast.LtE: "less_equal", ast.Gt: "greater", ast.GtE: "greater_equal",
                 ast.Eq: "equal", ast.NotEq: "not_equal"}
 _FOLD_COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
@@ -72,12 +75,14 @@ class ProgramBuilder:
         self.current = self.body   # the block steps are recorded into
 
     def bind_inputs(self, inputs, make_symbol=Symbol):
-        """One Symbol per Tensor input (None in `inputs`); constants stay as they are."""
-        names = self.captured.arg_names
-        if len(inputs) != len(names):
+        """One Symbol per Tensor input (None in `inputs`); constants stay as they are. Inputs
+        past the named ones go to *args, named after it (`args_0`, `args_1`, ...)."""
+        names, vararg = list(self.captured.arg_names), self.captured.vararg
+        if len(inputs) != len(names) and not (vararg and len(inputs) > len(names)):
             raise GradError(f"{self.source.qualname} takes {len(names)} inputs "
                             f"({', '.join(names)}) but was given {len(inputs)}",
                             self.source.where(self.source.node))
+        names += [f"{vararg}_{i}" for i in range(len(inputs) - len(names))]
         return [make_symbol(self.names.claim(name)) if value is None else value
                 for name, value in zip(names, inputs)]
 
@@ -164,7 +169,10 @@ class _Normalizer(ProgramBuilder):
     def run(self, inputs):
         fn = self.source.node
         inputs = self.bind_inputs(inputs)
+        named = len(self.captured.arg_names)
         self.env.update(zip(self.captured.arg_names, inputs))
+        if self.captured.vararg:
+            self.env[self.captured.vararg] = tuple(inputs[named:])
         self.env.update({EXIT: False, STOP: False, RETURNED: False, RESULT: None})
         self.statements(fn.body)
         returned, output = self.env[RETURNED], self.env[RESULT]
@@ -426,10 +434,23 @@ class _Normalizer(ProgramBuilder):
         return node.value
 
     def expr_Tuple(self, node):
-        return tuple(self.expr(e) for e in node.elts)
+        return tuple(self.items(node.elts))
 
     def expr_List(self, node):
-        return [self.expr(e) for e in node.elts]
+        return self.items(node.elts)
+
+    def items(self, nodes):
+        """The values of `nodes`, a `*sequence` among them spread out (its length known now)."""
+        values = []
+        for node in nodes:
+            if not isinstance(node, ast.Starred):
+                values.append(self.expr(node))
+                continue
+            value = self.expr(node.value)
+            if not isinstance(value, (tuple, list)):
+                raise self.source.error(node, f"msgrad spreads a tuple or list with *, not a {type(value).__name__}")
+            values.extend(value)
+        return values
 
     def expr_Name(self, node):
         if node.id in self.env:
@@ -522,7 +543,7 @@ class _Normalizer(ProgramBuilder):
         return self.apply(P.negative, (operand,), {}, node) if is_symbol(operand) else -operand
 
     def expr_Call(self, node):
-        args = [self.expr(a) for a in node.args]
+        args = self.items(node.args)
         kwargs = {k.arg: self.expr(k.value) for k in node.keywords}
         if isinstance(node.func, ast.Attribute):
             owner = self.expr(node.func.value)
@@ -546,7 +567,7 @@ class _Normalizer(ProgramBuilder):
             return self.apply(P.length, (args[0],), {}, node)
         if callee is builtins.abs and args and is_symbol(args[0]):
             return self.apply(P.abs, (args[0],), {}, node)
-        if callee in _CONSTANT_BUILTINS:
+        if callee in _CONSTANT_BUILTINS or callee in _CONSTANT_NUMPY and not _holds_symbol((args, list(kwargs.values()))):
             return self.constant_call(callee, args, kwargs, node)
         if isinstance(callee, PrimitiveClass):        # self.matmul(x, w), ops.Exp()(x)
             target, args = entry_point(type(callee).__call__), [callee, *args]
@@ -568,7 +589,7 @@ class _Normalizer(ProgramBuilder):
             return type(callee).construct, callee, self.cell_path(callee)
         if inspect.ismethod(callee) and isinstance(callee.__self__, Cell):
             return callee.__func__, callee.__self__, self.cell_path(callee.__self__)
-        if isinstance(callee, types.FunctionType):
+        if isinstance(callee, types.FunctionType) and not callee.__module__.startswith("numpy"):
             return callee, None, None
         return None
 
@@ -592,7 +613,10 @@ class _Normalizer(ProgramBuilder):
         except TypeError as error:
             raise self.source.error(node, f"{self.describe(node)}: {error}") from None
         bound.apply_defaults()
-        values = list(bound.arguments.values())[instance is not None:]
+        values = []
+        for param in list(inspect.signature(fn).parameters.values())[instance is not None:]:
+            value = bound.arguments[param.name]
+            values.extend(value) if param.kind is param.VAR_POSITIONAL else values.append(value)
         for value in values:
             if isinstance(value, (tuple, list)) and _holds_symbol(value):
                 raise self.source.error(node, "msgrad passes Tensors to a called function one by one",

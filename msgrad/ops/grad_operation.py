@@ -227,7 +227,7 @@ def _split(fn):
     if isinstance(fn, Cell):
         return fn, type(fn).construct
     if isinstance(fn, _Gradient):
-        return None, _calling(fn)
+        return fn.instance, _calling(fn)
     if hasattr(fn, "__self__") and hasattr(fn, "__func__"):
         return fn.__self__, fn.__func__
     if callable(fn) and hasattr(fn, "__code__"):
@@ -238,12 +238,11 @@ def _split(fn):
 
 def _calling(gradient):
     """A Python function (with source, for the compiler) that calls `gradient` and returns
-    what it returns: differentiating it differentiates the gradient's generated code."""
-    code = gradient.function.__code__
-    names = list(code.co_varnames[gradient.instance is not None:code.co_argcount]) + (
-        ["sens"] if gradient.sens_param else [])
-    name = f"gradient_of_{gradient.function.__name__}"
-    text = f"def {name}({', '.join(names)}):\n    return gradient({', '.join(names)})\n"
+    what it returns, a method of the gradient's Cell (if any): differentiating it
+    differentiates the gradient's generated code."""
+    name = f"gradient_of_{gradient.function.__name__.strip('<>')}"
+    self = "self, " if gradient.instance is not None else ""      # a method of the same Cell
+    text = f"def {name}({self}*inputs):\n    return gradient(*inputs)\n"
     filename = f"<msgrad {name} #{next(_serial)}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     namespace = {"gradient": gradient}
