@@ -11,7 +11,7 @@ from .activity import active_values
 from .capture import capture
 from .check import check
 from .emit import emit, emit_pair, globals_names
-from .ir import Loop, inline_calls, is_symbol, leaves, walk
+from .ir import Call, Loop, inline_calls, is_symbol, leaves, walk
 from .normalize import normalize
 from .optimize import drop_empty_comments, eliminate_dead_code, optimize
 from .reverse import reverse
@@ -26,6 +26,7 @@ class Adjoint:
     function: object      # f(*param_arrays, *input_arrays, *sens_arrays) -> tuple of gradients
     source: str
     n_sens: int           # sens arguments it takes: one per output leaf with sens_param, else 0
+    callees: tuple = ()   # the source of each generated function it calls, callees' callees too
 
 
 def program_of(fn, instance, inputs):
@@ -63,7 +64,18 @@ def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=Fal
     shapes = infer_shapes(program, signature) if signature is not None else None
     module = optimize(module, program, in_place=not again, shapes=shapes)
     function, source = emit(module, program)
-    return Adjoint(function, source, len(leaves(output)) if sens_param else 0)
+    return Adjoint(function, source, len(leaves(output)) if sens_param else 0, tuple(_callee_sources(program)))
+
+
+def _callee_sources(program, seen=None):
+    """The generated sources of the programs `program` calls (each once), callees first."""
+    from . import cache
+    seen = set() if seen is None else seen
+    for call in walk(program.body):
+        if isinstance(call, Call) and not call.custom and id(call.callee) not in seen:
+            seen.add(id(call.callee))
+            yield from _callee_sources(call.callee, seen)
+            yield cache.pair_for(call.callee).source
 
 
 @dataclass

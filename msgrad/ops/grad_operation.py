@@ -115,14 +115,15 @@ class _Gradient:
 
     @property
     def source(self):
-        """The generated adjoint's source: of the last call, or for all-Tensor inputs."""
+        """The generated adjoint's source, then that of the functions it calls: of the last
+        call, or for all-Tensor inputs."""
         if self._last is None:
             code = self.function.__code__
             count = code.co_argcount - len(self.function.__defaults__ or ()) - (self.instance is not None)
             program = cache.program_for(self.function, self.instance, (None,) * count)
             params = [cache.resolve(self.instance, ref.path) for ref in program.params]
             self._last = self._plan(program, params).adjoint
-        return self._last.source
+        return "\n\n".join((self._last.source,) + self._last.callees)
 
     # -- the pieces of a call ---------------------------------------------------------------------
     def _split_sens(self, args):
