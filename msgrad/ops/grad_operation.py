@@ -123,7 +123,7 @@ class _Gradient:
             program = cache.program_for(self.function, self.instance, (None,) * count)
             params = [cache.resolve(self.instance, ref.path) for ref in program.params]
             self._last = self._plan(program, params).adjoint
-        return "\n\n".join((self._last.source,) + self._last.callees)
+        return "\n\n".join(text.rstrip("\n") for text in (self._last.source, *self._last.callees)) + "\n"
 
     # -- the pieces of a call ---------------------------------------------------------------------
     def _split_sens(self, args):
