@@ -217,3 +217,21 @@ def test_forward_and_reverse_mode_agree_through_loops_branches_and_calls(data):
     forward = float(v0.asnumpy() * dloss.asnumpy() + (v1.asnumpy() * dh.asnumpy()).sum())
     reverse = float((gx.asnumpy() * ux.asnumpy()).sum() + (gy.asnumpy() * uy.asnumpy()).sum())
     assert forward == pytest.approx(reverse, rel=1e-9, abs=1e-12)
+
+
+def fs(x):
+    return (x ** 3).sum()
+
+
+def mixed(x):
+    return x[0] ** 2 * x[1] + x[1] ** 3
+
+
+@pytest.mark.parametrize("outer", [ops.jacfwd, ops.jacrev])
+@pytest.mark.parametrize("inner", [ops.jacfwd, ops.jacrev])
+def test_jacobians_of_jacobians_are_hessians(outer, inner):
+    assert lists(outer(inner(fs))(Tensor(np.array([1.0, 2.0, 3.0], np.float32)))) == \
+        [[6.0, 0.0, 0.0], [0.0, 12.0, 0.0], [0.0, 0.0, 18.0]]
+    assert lists(outer(inner(mixed))(Tensor(np.array([1.0, 2.0], np.float32)))) == [[4.0, 2.0], [2.0, 12.0]]
+    assert lists(outer(ms.grad(fs))(Tensor(np.array([1.0, 2.0, 3.0], np.float32)))) == \
+        [[6.0, 0.0, 0.0], [0.0, 12.0, 0.0], [0.0, 0.0, 18.0]]

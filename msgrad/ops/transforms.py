@@ -68,6 +68,8 @@ def jacfwd(fn, grad_position=0, has_aux=False):
     forward mode: one tangent sweep per input element."""
     _check_bool(has_aux)
     positions = _grad_positions(grad_position)
+    if isinstance(fn, _Jacobian):
+        return _Jacobian(fn, positions, has_aux, lambda *inputs: _jacobian_of_jacobian(jacfwd, fn, positions, inputs))
 
     def jacobian_fn(*inputs):
         columns = []                  # per position: the output tangents along each of its elements
@@ -84,7 +86,7 @@ def jacfwd(fn, grad_position=0, has_aux=False):
                         [inputs[p] for p in positions])
         return (jac, _aux(outputs)) if has_aux else jac
 
-    return jacobian_fn
+    return _Jacobian(fn, positions, has_aux, jacobian_fn)
 
 
 def jacrev(fn, grad_position=0, has_aux=False):
@@ -92,6 +94,8 @@ def jacrev(fn, grad_position=0, has_aux=False):
     reverse mode: one adjoint sweep per output element."""
     _check_bool(has_aux)
     positions = _grad_positions(grad_position)
+    if isinstance(fn, _Jacobian):
+        return _Jacobian(fn, positions, has_aux, lambda *inputs: _jacobian_of_jacobian(jacrev, fn, positions, inputs))
     grad_fn = FunctionalGrad(fn, positions, None, has_aux, False, True, value=False)
 
     def jacobian_fn(*inputs):
@@ -115,7 +119,35 @@ def jacrev(fn, grad_position=0, has_aux=False):
         jac = _assemble_rows(differentiated, rows, [inputs[p] for p in positions])
         return (jac, _aux(outputs)) if has_aux else jac
 
-    return jacobian_fn
+    return _Jacobian(fn, positions, has_aux, jacobian_fn)
+
+
+class _Jacobian:
+    """What jacfwd and jacrev return: a function computing a Jacobian, that knows which (so a
+    Jacobian of it, a Hessian, differentiates the gradients it is made of)."""
+
+    def __init__(self, fn, positions, has_aux, compute):
+        self.fn, self.positions, self.has_aux, self.compute = fn, positions, has_aux, compute
+
+    def __call__(self, *inputs):
+        return self.compute(*inputs)
+
+
+def _jacobian_of_jacobian(transform, inner, positions, inputs):
+    """transform(inner)'s value: each row of the inner Jacobian is a gradient function (of one
+    output element, taken as sens), whose own Jacobian the outer transform takes."""
+    if inner.has_aux or len(inner.positions) != 1 or len(positions) != 1 or isinstance(inner.fn, _Jacobian):
+        raise GradValueError("msgrad takes the Jacobian of a Jacobian for one grad_position at each level, "
+                             "without has_aux, of a function with one output Tensor")
+    outputs = inner.fn(*inputs)
+    if not isinstance(outputs, Tensor):
+        raise GradValueError("msgrad takes the Jacobian of a Jacobian of a function with one output Tensor")
+    (p,), (q,) = inner.positions, positions
+    _check_position(q, inputs)
+    row_of = FunctionalGrad(inner.fn, (p,), None, False, False, True, value=False)
+    rows = [transform(row_of, q)(*inputs, Tensor(e)).asnumpy() for e in _basis(outputs)]
+    shape = outputs.shape + inputs[p].shape + inputs[q].shape
+    return Tensor(np.stack(rows).reshape(shape) if rows else np.zeros(shape, outputs.asnumpy().dtype))
 
 
 # -- the pieces -------------------------------------------------------------------------------
