@@ -93,6 +93,49 @@ class ScalarArg(nn.Cell):
         return dout * k, 0
 
 
+class Cube(nn.Cell):
+    def construct(self, x):
+        return x ** 3
+
+    def bprop(self, x, out, dout):
+        return (3 * x * x * dout,)
+
+
+class CubeConst(nn.Cell):
+    def construct(self, x):
+        return x ** 3
+
+    def bprop(self, x, out, dout):
+        return (dout * 7,)
+
+
+class CubeOut(nn.Cell):
+    def construct(self, x):
+        return x ** 3
+
+    def bprop(self, x, out, dout):
+        return (3 * out / x * dout,)
+
+
+class SinOfCube(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.c = Cube()
+
+    def construct(self, x):
+        return ops.sin(self.c(x))
+
+
+class GradNet(nn.Cell):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+        self.grad_op = ops.GradOperation()
+
+    def construct(self, x):
+        return self.grad_op(self.net)(x)
+
+
 def returning(result):
     class Custom(nn.Cell):
         def construct(self, x, y):
@@ -182,3 +225,25 @@ def test_bprop_returning_the_wrong_gradients_is_a_clear_error(result, error, mes
         ops.GradOperation(get_all=True)(M.returning(result))(X, Y)
     assert message in str(info.value)
     assert "in returning.<locals>.Custom.bprop" in str(info.value)
+
+
+def nest(net, depth):
+    for _ in range(depth):
+        net = M.GradNet(net)
+    return net
+
+
+@pytest.mark.parametrize("net, depth, expected", [
+    (M.Cube, 1, [3.0, 12.0]), (M.Cube, 2, [6.0, 12.0]), (M.Cube, 3, [6.0, 6.0]),
+    (M.CubeConst, 1, [7.0, 7.0]), (M.CubeConst, 2, [0.0, 0.0]),
+    (M.CubeOut, 1, [3.0, 12.0]), (M.CubeOut, 2, [6.0, 12.0]),      # out depends on x, as in MindSpore
+])
+def test_a_bprop_is_differentiated_for_higher_order(net, depth, expected):
+    assert lists(nest(net(), depth)(X)) == expected
+
+
+def test_a_bprop_inside_a_network_is_differentiated_again():
+    x = X.asnumpy().astype(np.float64)
+    expected = -np.sin(x ** 3) * 9 * x ** 4 + np.cos(x ** 3) * 6 * x
+    np.testing.assert_allclose(lists(nest(M.SinOfCube(), 2)(X)), expected, rtol=1e-5)
+    assert lists(ms.grad(ms.grad(M.Cube()))(X)) == [6.0, 12.0]

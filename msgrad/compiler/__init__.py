@@ -60,7 +60,7 @@ def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=Fal
     params = [program.params[i] for i in wrt_params]
     output = program.output[0] if aux else program.output
     active = active_values(program, [i.name for i in inputs] + [p.var for p in params], output)
-    module = reverse(program, active, inputs, params, sens_param, value, aux=aux, checked=not again)
+    module = reverse(program, active, inputs, params, sens_param, value, aux=aux, again=again)
     shapes = infer_shapes(program, signature) if signature is not None else None
     module = optimize(module, program, in_place=not again, shapes=shapes)
     function, source = emit(module, program)
@@ -72,7 +72,7 @@ def _callee_sources(program, seen=None):
     from . import cache
     seen = set() if seen is None else seen
     for call in walk(program.body):
-        if isinstance(call, Call) and not call.custom and id(call.callee) not in seen:
+        if isinstance(call, Call) and call.custom is None and id(call.callee) not in seen:
             seen.add(id(call.callee))
             yield from _callee_sources(call.callee, seen)
             yield cache.pair_for(call.callee).source

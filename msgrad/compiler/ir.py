@@ -37,7 +37,7 @@ class Call:
     args: tuple
     names: tuple              # (forward function, backward function, residuals) names in the caller
     stmt: ast.stmt
-    custom: bool = False      # the callee is a Cell with its own bprop
+    custom: object = None     # the Cell whose own bprop replaces the callee's gradient, if any
 
     def __str__(self):
         return f"{', '.join(self.targets)} = {self.callee.qualname}({', '.join(map(repr, self.args))})"
@@ -170,16 +170,13 @@ class NameAllocator:
 def inline_calls(program):
     """A copy of `program` with each `Call` replaced by the callee's steps (renamed apart, and
     attributed to the caller's statement): code that is itself differentiated again must be
-    one function."""
+    one function. A call of a Cell with its own bprop stays (reverse.py calls its methods)."""
     names, constants = copy.deepcopy(program.names), dict(program.constants)
 
     def inline(block):
         out = []
         for step in block:
-            if isinstance(step, Call):
-                if step.custom:
-                    raise program.source.error(step.stmt, "msgrad does not yet differentiate a custom "
-                                               "bprop again (this call's Cell has one)")
+            if isinstance(step, Call) and step.custom is None:
                 out += inline(_callee_steps(step, names, constants))
             elif isinstance(step, If):
                 out.append(dataclasses.replace(step, body=inline(step.body), orelse=inline(step.orelse)))

@@ -586,20 +586,23 @@ class _Normalizer(ProgramBuilder):
         """(function, instance, path of the instance under self) for a sub-Cell, a method of a
         Cell, or a plain Python function; None for anything else."""
         if isinstance(callee, Cell):
-            return type(callee).construct, callee, self.cell_path(callee)
+            return type(callee).construct, callee, self.cell_path(callee, required=False)
         if inspect.ismethod(callee) and isinstance(callee.__self__, Cell):
-            return callee.__func__, callee.__self__, self.cell_path(callee.__self__)
+            return callee.__func__, callee.__self__, self.cell_path(callee.__self__, required=False)
         if isinstance(callee, types.FunctionType) and not callee.__module__.startswith("numpy"):
             return callee, None, None
         return None
 
-    def cell_path(self, cell):
-        """Where `cell` lives under self, as an attribute path starting with self's name."""
+    def cell_path(self, cell, required=True):
+        """Where `cell` lives under self, as an attribute path starting with self's name. A Cell
+        elsewhere (one made at module level) may be called when it has no Parameters."""
         instance = self.captured.instance
         if isinstance(instance, Cell):
             for name, candidate in instance.cells_and_names():
                 if candidate is cell:
                     return (self.captured.self_name, *(name.split(".") if name else ()))
+        if not required and not any(True for _ in cell.get_parameters()):
+            return None
         raise self.source.error(self.stmt, f"msgrad differentiates calls of Cells that are attributes "
                                            f"of self; this {type(cell).__name__} is not",
                                 "Assign the Cell to self in __init__ and call it as self.<name>(...).")
@@ -627,7 +630,7 @@ class _Normalizer(ProgramBuilder):
         _calling.stack.append(fn)
         try:
             callee = cache.program_for(fn, instance, tuple(None if is_symbol(v) else v for v in values))
-            custom = _has_bprop(instance)
+            custom = instance if _has_bprop(instance, fn) else None
             pair = cache.bprop_pair_for(callee, instance) if custom else cache.pair_for(callee)
         finally:
             _calling.stack.pop()
@@ -669,6 +672,8 @@ class _Normalizer(ProgramBuilder):
         except GradError as error:
             raise self.source.error(node, str(error).split("\n")[0], cls=type(error)) from None
         path = self.cell_path(instance) if isinstance(instance, Cell) else ()
+        if _has_bprop(instance, gradient.function):
+            return self.call_bprop(gradient, program, path, inputs, sens, node)
         if path:
             self.reads.update(((*path[1:], *where), expected) for where, expected in program.reads.items())
         param_values = [self.parameter(p, (*path, *ref.path), node) for p, ref in zip(params, program.params)]
@@ -682,6 +687,20 @@ class _Normalizer(ProgramBuilder):
                              for w, k in zip(gradient.weights, plan.weights))
         outputs = map_leaves(program.output, lambda leaf: next(values)) if gradient.value else None
         return gradient.shape(tuple(grads[:len(plan.inputs)]), weight_grads, outputs)
+
+    def call_bprop(self, gradient, program, path, inputs, sens, node):
+        """The gradient of a Cell with its own bprop: its construct, then its bprop on ones (or
+        sens), both compiled as calls of its methods; its Parameters get zeros."""
+        instance = gradient.instance
+        out = self.call(type(instance).construct, instance, path, inputs, {}, node)
+        if not is_symbol(out):
+            raise self.source.error(node, "msgrad differentiates a custom bprop inside construct for a Cell "
+                                          "with one output Tensor")
+        dout = leaves(sens)[0] if gradient.sens_param else self.apply(P.ones_like, (out,), {}, node)
+        grads = self.call(type(instance).bprop, instance, path, [*inputs, out, dout], {}, node)
+        grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+        zeros = tuple(self.apply(P.zeros_like, (self.operand(w, node),), {}, node) for w in gradient.weights)
+        return gradient.shape(tuple(grads[i] for i in gradient.positions(program)), zeros, out)
 
     # -- helpers --------------------------------------------------------------------------------
     def binary(self, op, left, right):
@@ -747,9 +766,9 @@ class _Normalizer(ProgramBuilder):
             "Use an operation from msgrad.ops (or its numpy twin), or wrap the value in "
             "ops.stop_gradient if it needs no gradient.")
 
-def _has_bprop(instance):
+def _has_bprop(instance, function=None):
     from ..ops.custom_bprop import has_bprop
-    return instance is not None and has_bprop(instance)
+    return has_bprop(instance, function)
 
 
 def _gradient_api():

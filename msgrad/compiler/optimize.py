@@ -152,6 +152,8 @@ def accumulate_in_place(body, params):
         if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name):
             name = stmt.targets[0].id
             owned[name] = owned.get(name, True) and (_fresh(stmt.value, params) or _accumulates(stmt, name))
+        elif isinstance(stmt, ast.Assign):         # `dw, dx = f_backward(...)`: arrays of someone else's
+            owned.update(dict.fromkeys(assigned_names(stmt), False))
     safe = {name for name, ok in owned.items() if ok and any(
         _accumulates(s, name) for s in statements if isinstance(s, ast.Assign))}
     for stmt in statements:

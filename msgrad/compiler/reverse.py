@@ -19,7 +19,7 @@ class Comment(ast.stmt):
 
 
 def reverse(program, active, wrt_inputs, wrt_params, sens_param, value=False, pair=False, aux=False,
-            checked=True):
+            again=False):
     """The adjoint of `program` as an `ast.Module`: one function returning the gradients of
     `wrt_inputs` (input Symbols) then `wrt_params` (ParamRefs), and with `value` the output
     leaves after them.
@@ -27,15 +27,17 @@ def reverse(program, active, wrt_inputs, wrt_params, sens_param, value=False, pa
     With `pair`, the function is made to be split in two by emit (a callee's forward and
     backward functions): it takes one output gradient per output leaf, checks none, and also
     returns the outputs, so that optimize keeps them. With `aux`, only the first element of
-    the output is differentiated (the rest is auxiliary). Without `checked`, sens arguments go
-    unchecked (as they are with `pair`)."""
-    return _Reverser(program, active, aux).build(wrt_inputs, wrt_params, sens_param or pair, value or pair,
-                                                 pair, checked and not pair)
+    the output is differentiated (the rest is auxiliary). With `again`, the function is made to
+    be compiled again (see adjoint_of): sens go unchecked, and a Cell with its own bprop is
+    called through its construct and bprop methods, which the compiler then reads."""
+    return _Reverser(program, active, aux, again).build(wrt_inputs, wrt_params, sens_param or pair,
+                                                        value or pair, pair, not (again or pair))
 
 
 class _Reverser:
-    def __init__(self, program, active, aux=False):
-        self.program, self.active = program, active
+    def __init__(self, program, active, aux=False, again=False):
+        self.program, self.active, self.again = program, active, again
+        self.methods = {}         # name generated code calls a Cell's method by -> the bound method
         self.differentiated = program.output[0] if aux else program.output
         self.names = copy.deepcopy(program.names)   # each adjoint names its own values
         self.adjoints = {}        # value name -> its adjoint's name
@@ -60,6 +62,7 @@ class _Reverser:
                          f"{src.first_line}), wrt: {', '.join(wrt) or 'nothing'}")
         module = ast.Module(body=[header, fn], type_ignores=[])
         module.names = self.names           # optimize names the stacks it adds
+        module.callees = self.methods
         return ast.fix_missing_locations(module)
 
     # -- the forward sweep ------------------------------------------------------------------------
@@ -73,6 +76,8 @@ class _Reverser:
             forward, _, residuals = step.names
             outputs = iter(step.targets)
             names = [next(outputs) if is_symbol(leaf) else "_" for leaf in leaves(step.callee.output)]
+            if self.again:                  # only calls of Cells with a bprop are left
+                return [_assign_many(names, _call(self.method(step, "construct"), *self.custom_inputs(step)))]
             return [_assign_many(names + [residuals], _call(forward, *map(_atom, step.args)))]
         if isinstance(step, If):
             body, orelse = self.forward_block(step.body), self.forward_block(step.orelse)
@@ -179,6 +184,8 @@ class _Reverser:
         """`dx, dw = f_backward(residuals, dy)`: the callee's gradients of all its arguments."""
         if not set(call.targets) & self.assigned:
             return []
+        if self.again:
+            return self.adjoint_custom(call)
         outputs = iter(call.targets)
         douts = []
         for leaf in leaves(call.callee.output):
@@ -201,6 +208,47 @@ class _Reverser:
         if not names:
             return []
         return [_assign_many(names, _call(backward, ast.Name(residuals, ast.Load()), *douts))] + later
+
+    # -- calls of a Cell with its own bprop, in code made to be compiled again ------------------------
+    def method(self, call, name):
+        """The name generated code calls `call.custom`'s method `name` by."""
+        bound = getattr(call.custom, name)
+        for known, method in self.methods.items():
+            if method == bound:
+                return known
+        known = self.names.claim(f"{type(call.custom).__name__}_{name}")
+        self.methods[known] = bound
+        return known
+
+    def custom_inputs(self, call):
+        """The callee's inputs: its Tensor arguments (after its params) and its constants."""
+        tensors = iter(call.args[len(call.callee.params):])
+        return [_atom(next(tensors)) if is_symbol(i) else _constant(i) for i in call.callee.inputs]
+
+    def adjoint_custom(self, call):
+        """`dx, dy = Cell_bprop(x, y, out, dout)[:2]`: the bprop's gradient of each input."""
+        from . import cache
+        output = leaves(call.callee.output)
+        if len(output) != 1 or not is_symbol(output[0]):
+            raise self.program.source.error(call.stmt, "msgrad differentiates a custom bprop again for a "
+                                                       "Cell with one output Tensor")
+        out = call.targets[0]
+        inputs = self.custom_inputs(call)
+        bprop = type(call.custom).bprop
+        kinds = tuple(None if is_symbol(i) else i for i in call.callee.inputs) + (None, None)
+        returns = cache.program_for(bprop, call.custom, kinds).output
+        names = [self.names.claim("g") for _ in inputs]
+        result = _call(self.method(call, "bprop"), *inputs, ast.Name(out, ast.Load()),
+                       ast.Name(self.adjoint(out), ast.Load()))
+        if isinstance(returns, (tuple, list)):
+            result = ast.Subscript(result, ast.Slice(None, ast.Constant(len(inputs)), None), ast.Load())
+        stmts = [_assign_many(names, result)]
+        tensors = iter(call.args[len(call.callee.params):])
+        for name, value in zip(names, call.callee.inputs):
+            arg = next(tensors) if is_symbol(value) else None
+            if arg is not None and arg.name in self.active:
+                stmts.append(self.contribute(arg.name, ast.Name(name, ast.Load())))
+        return stmts
 
     def adjoint_statements(self, op):
         if op.target not in self.assigned or not op.prim.differentiable:

@@ -162,7 +162,7 @@ class _Tangents(_Reverser):
 
     def tangent_call(self, call):
         """`y, y_dot = f_tangent(w, x, w_dot, x_dot)`: a callee's outputs and their tangents."""
-        if call.custom:
+        if call.custom is not None:
             raise self.program.source.error(call.stmt, "msgrad has no forward mode through a Cell with "
                                             "a custom bprop", "Use reverse mode (grad, vjp, jacrev).")
         function = self.callee_tangents(call.callee)

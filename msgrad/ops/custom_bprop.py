@@ -16,8 +16,11 @@ from ..errors import GradRuntimeError, GradTypeError, SourceLocation
 from ..tensor import Tensor, wrap
 
 
-def has_bprop(instance):
-    return callable(getattr(type(instance), "bprop", None))
+def has_bprop(instance, function=None):
+    """Whether `instance` is a Cell whose own bprop replaces the gradient of `function` (its
+    construct, the default; not another method, nor a function that calls its gradient)."""
+    return instance is not None and callable(getattr(type(instance), "bprop", None)) and \
+        function in (None, type(instance).construct)
 
 
 class BpropPair:
@@ -33,10 +36,12 @@ class BpropPair:
         return (*outputs, (args[self.n_params:], outputs))
 
     def backward(self, residuals, *douts):
-        """Gradients of the Tensor inputs (from bprop), then zeros for the Parameters."""
+        """Gradients of the Tensor inputs (from bprop), then zeros for the Parameters (one bare,
+        as generated backward functions return it)."""
         tensors, outputs = residuals
         grads = self.run(tensors, outputs, douts)
-        return (*grads, *(np.zeros(np.shape(p._data), p._data.dtype) for p in self.parameters()))
+        grads += [np.zeros(np.shape(p._data), p._data.dtype) for p in self.parameters()]
+        return grads[0] if len(grads) == 1 else tuple(grads)
 
     def parameters(self):
         from ..compiler.cache import resolve

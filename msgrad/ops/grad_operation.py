@@ -64,7 +64,7 @@ class _Gradient:
         else:
             program = cache.program_for(self.function, self.instance, kinds)
             params = [cache.resolve(self.instance, ref.path) for ref in program.params]
-            if has_bprop(self.instance):
+            if has_bprop(self.instance, self.function):
                 return self._run_bprop(program, params, inputs, sens)
             signature = _signature(params, inputs)
             plan = self._plans.get((id(program), signature))
