@@ -324,3 +324,19 @@ class Net(nn.Cell):
         return type * 2
 ''')
     assert ops.GradOperation()(module.Net())(X).asnumpy().tolist() == [2.0, 2.0]
+
+
+def test_generated_code_follows_mindspores_dtypes():
+    """An int32 Tensor times 0.5 is float32 in MindSpore (numpy says float64): generated code,
+    made for the arguments' dtypes, casts where numpy's dtype differs, so values agree with eager."""
+    module = load_module('''
+def f(x, y):
+    return (x * 0.5 + y) * y
+''')
+    x, y = ms.Tensor(np.array([1, 2], np.int32)), ms.Tensor(np.array([1.5, 2.5], np.float32))
+    value, (dx, dy) = ms.value_and_grad(module.f, (0, 1))(x, y)
+    assert value.dtype == module.f(x, y).dtype == ms.float32
+    assert dx.dtype == ms.int32 and dy.dtype == ms.float32
+    grad_fn = ops.GradOperation(get_all=True)(module.f)
+    grad_fn(x, y)
+    assert "t1 = (x * 0.5).astype(np.float32)" in grad_fn.source

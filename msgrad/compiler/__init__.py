@@ -15,7 +15,7 @@ from .ir import Call, Loop, inline_calls, is_symbol, leaves, walk
 from .normalize import normalize
 from .optimize import drop_empty_comments, eliminate_dead_code, optimize
 from .reverse import reverse
-from .shapes import infer_shapes
+from .shapes import Known, infer
 from .tangent import tangent
 from .trace import trace
 
@@ -60,9 +60,9 @@ def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=Fal
     params = [program.params[i] for i in wrt_params]
     output = program.output[0] if aux else program.output
     active = active_values(program, [i.name for i in inputs] + [p.var for p in params], output)
-    module = reverse(program, active, inputs, params, sens_param, value, aux=aux, again=again)
-    shapes = infer_shapes(program, signature) if signature is not None else None
-    module = optimize(module, program, in_place=not again, shapes=shapes)
+    known = infer(program, signature) if signature is not None else Known({}, {})
+    module = reverse(program, active, inputs, params, sens_param, value, aux=aux, again=again, casts=known.casts)
+    module = optimize(module, program, in_place=not again, shapes=known.shapes)
     function, source = emit(module, program)
     return Adjoint(function, source, len(leaves(output)) if sens_param else 0, tuple(_callee_sources(program)))
 

@@ -73,6 +73,12 @@ class TidyUnparser(astunparse.Unparser):
                 self.write(f" {self.boolops[type(node.op)]} ")
             self._operand(value, prec + 1)
 
+    def _Attribute(self, node):
+        self._operand(node.value, _ATOM)                 # (x * 0.5).astype(...)
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, int):
+            self.write(" ")                              # 1 .real
+        self.write("." + node.attr)
+
     def _Subscript(self, node):
         self._operand(node.value, _ATOM)
         self.write("[")

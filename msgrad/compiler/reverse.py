@@ -19,7 +19,7 @@ class Comment(ast.stmt):
 
 
 def reverse(program, active, wrt_inputs, wrt_params, sens_param, value=False, pair=False, aux=False,
-            again=False):
+            again=False, casts=None):
     """The adjoint of `program` as an `ast.Module`: one function returning the gradients of
     `wrt_inputs` (input Symbols) then `wrt_params` (ParamRefs), and with `value` the output
     leaves after them.
@@ -29,14 +29,15 @@ def reverse(program, active, wrt_inputs, wrt_params, sens_param, value=False, pa
     returns the outputs, so that optimize keeps them. With `aux`, only the first element of
     the output is differentiated (the rest is auxiliary). With `again`, the function is made to
     be compiled again (see adjoint_of): sens go unchecked, and a Cell with its own bprop is
-    called through its construct and bprop methods, which the compiler then reads."""
-    return _Reverser(program, active, aux, again).build(wrt_inputs, wrt_params, sens_param or pair,
+    called through its construct and bprop methods, which the compiler then reads. `casts`
+    gives the steps whose result is cast to MindSpore's dtype (id(Op) -> dtype, see shapes.py)."""
+    return _Reverser(program, active, aux, again, casts or {}).build(wrt_inputs, wrt_params, sens_param or pair,
                                                         value or pair, pair, not (again or pair))
 
 
 class _Reverser:
-    def __init__(self, program, active, aux=False, again=False):
-        self.program, self.active, self.again = program, active, again
+    def __init__(self, program, active, aux=False, again=False, casts=None):
+        self.program, self.active, self.again, self.casts = program, active, again, casts or {}
         self.methods = {}         # name generated code calls a Cell's method by -> the bound method
         self.differentiated = program.output[0] if aux else program.output
         self.names = copy.deepcopy(program.names)   # each adjoint names its own values
@@ -71,7 +72,11 @@ class _Reverser:
 
     def forward_step(self, step):
         if isinstance(step, Op):
-            return [_assign(step.target, self.forward_expr(step))]
+            expr = self.forward_expr(step)
+            if id(step) in self.casts:                   # MindSpore's dtype, where numpy's differs
+                dtype = ast.Attribute(ast.Name("np", ast.Load()), self.casts[id(step)].name, ast.Load())
+                expr = ast.Call(ast.Attribute(expr, "astype", ast.Load()), [dtype], [])
+            return [_assign(step.target, expr)]
         if isinstance(step, Call):
             forward, _, residuals = step.names
             outputs = iter(step.targets)

@@ -1,60 +1,72 @@
-"""Shapes known when the code is generated: for the shapes of a call's arguments, the shape
-each value of a program has on every path and in every loop iteration (optimize drops the
-`unbroadcast` calls that would sum over nothing).
+"""Shapes and dtypes known when the code is generated: for the shapes and dtypes of a call's
+arguments, the shape each value of a program has on every path and in every loop iteration
+(optimize drops the `unbroadcast` calls that would sum over nothing), and the steps whose
+numpy result has another dtype than MindSpore's (an int32 Tensor times 0.5 is float32 in
+MindSpore, float64 in numpy; reverse casts them).
 
 Each step runs on stand-ins, zero arrays of its operands' shapes and dtypes, so a shape
 comes from the same numpy code that computes the value. Both branches of an `If` run; a loop
 runs until the values it carries keep their shapes from one iteration to the next. A value
 is known when every run of every step that assigns it gave it one shape; a value whose shape
 depends on data (a boolean mask's selection) is unknown, as is all that depends on it."""
+from dataclasses import dataclass
+
 import numpy as np
 
 from .. import context
+from ..primitives.core import mindspore_float
 from .ir import Call, If, Op, is_symbol, leaves
 
 _UNKNOWN = object()
 
 
-def infer_shapes(program, arg_shapes):
-    """{name: shape} for the values of `program` whose shape `arg_shapes` decides: one
-    (shape, dtype) per argument of the generated function (params, then Tensor inputs)."""
+@dataclass
+class Known:
+    shapes: dict      # value name -> its shape, where every run gives it one
+    casts: dict       # id(Op) -> the dtype MindSpore gives the step's result, where numpy's differs
+
+
+def infer(program, arg_shapes):
+    """What `arg_shapes` decides about `program`'s values: one (shape, dtype) per argument of
+    the generated function (params, then Tensor inputs)."""
     names = [p.var for p in program.params] + [i.name for i in program.inputs if is_symbol(i)]
-    env, seen = {}, {}
+    env, seen, casts = {}, {}, {}
     for name, (shape, dtype) in zip(names, arg_shapes):
         _assign(env, seen, name, np.zeros(shape, dtype))
     env.update(program.constants)
     with np.errstate(all="ignore"), context.scratch_rng():
-        _run(program.body, env, seen)
-    return {name: shapes.pop() for name, shapes in seen.items() if len(shapes) == 1 and None not in shapes}
+        _run(program.body, env, seen, casts)
+    shapes = {name: shapes.pop() for name, shapes in seen.items() if len(shapes) == 1 and None not in shapes}
+    return Known(shapes, casts)
 
 
-def _run(block, env, seen):
+def _run(block, env, seen, casts):
     for step in block:
         if isinstance(step, Op):
-            _assign(env, seen, step.target, _evaluate(step, env))
+            _assign(env, seen, step.target, _evaluate(step, env, casts))
         elif isinstance(step, Call):
-            results = _call(step, env)
+            results = _call(step, env, casts)
             for target, value in zip(step.targets, results):
                 _assign(env, seen, target, value)
         elif isinstance(step, If):
             then_env, else_env = dict(env), dict(env)
-            _run(step.body, then_env, seen)
-            _run(step.orelse, else_env, seen)
+            _run(step.body, then_env, seen, casts)
+            _run(step.orelse, else_env, seen, casts)
             for name in then_env.keys() | else_env.keys():
                 a, b = then_env.get(name, _UNKNOWN), else_env.get(name, _UNKNOWN)
                 env[name] = a if _shape(a) is not None and _shape(a) == _shape(b) else _UNKNOWN
         else:
-            _loop(step, env, seen)
+            _loop(step, env, seen, casts)
 
 
-def _loop(loop, env, seen):
+def _loop(loop, env, seen, casts):
     """Run the loop's body until the values it carries keep their shapes."""
     if loop.index is not None:
         env[loop.index] = 0
     carried = [op.target for op in loop.carry]
     while True:
         before = {name: _shape(env.get(name, _UNKNOWN)) for name in carried}
-        _run(loop.head + loop.body + loop.carry, env, seen)
+        _run(loop.head + loop.body + loop.carry, env, seen, casts)
         changed = [name for name in carried if _shape(env[name]) != before[name]]
         if not changed:
             return
@@ -62,14 +74,21 @@ def _loop(loop, env, seen):
             env[name] = _UNKNOWN
 
 
-def _evaluate(op, env):
+def _evaluate(op, env, casts):
     args = [env.get(a.name, _UNKNOWN) if is_symbol(a) else a for a in op.args]
     if any(a is _UNKNOWN for a in args) or _selects_by_mask(op, args):
         return _UNKNOWN
     try:
-        return op.prim.impl(*args, **op.static)
+        result = op.prim.impl(*args, **op.static)
     except Exception:
         return _UNKNOWN
+    if op.prim.elementwise and "dtype" not in op.static and isinstance(result, (np.ndarray, np.generic)):
+        # the dtype Primitive.__call__ gives eagerly
+        wanted = mindspore_float(result, args)
+        if np.result_type(wanted) != np.result_type(result):
+            casts[id(op)] = np.result_type(wanted)
+        return wanted
+    return result
 
 
 def _selects_by_mask(op, args):
@@ -77,13 +96,13 @@ def _selects_by_mask(op, args):
     return op.prim.name == "index" and np.asarray(args[1]).dtype == bool
 
 
-def _call(call, env):
+def _call(call, env, casts):
     """The outputs of a called program, run on the call's arguments."""
     callee = call.callee
     formal = [p.var for p in callee.params] + [i.name for i in callee.inputs if is_symbol(i)]
     inner = {name: env.get(a.name, _UNKNOWN) for name, a in zip(formal, call.args)}
     inner.update(callee.constants)
-    _run(callee.body, inner, {})
+    _run(callee.body, inner, {}, casts)
     outputs = list({id(leaf): leaf for leaf in leaves(callee.output) if is_symbol(leaf)}.values())
     return [inner.get(leaf.name, _UNKNOWN) for leaf in outputs]
 

@@ -121,7 +121,7 @@ def mindspore_float(result, operands):
     float32 where only integers and Python numbers went in (numpy would say float64)."""
     if np.asarray(result).dtype.kind != "f":
         return result
-    floats = [a.dtype for a in operands if isinstance(a, np.ndarray) and a.dtype.kind == "f"]
+    floats = [a.dtype for a in operands if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind == "f"]
     target = max(floats, key=lambda t: t.itemsize) if floats else np.dtype(np.float32)
     return result if result.dtype == target else result.astype(target)
 
