@@ -340,3 +340,24 @@ def f(x, y):
     grad_fn = ops.GradOperation(get_all=True)(module.f)
     grad_fn(x, y)
     assert "t1 = (x * 0.5).astype(np.float32)" in grad_fn.source
+
+
+def test_an_rnns_weight_gradients_are_one_matrix_product_after_the_loop():
+    """sum_outer_products_after_loops: per-step outer products become one product of stacks."""
+    from golden.programs import Recurrent
+    net = Recurrent()
+    xs, h = ms.Tensor(np.ones((5, 3), np.float32)), ms.Tensor(np.ones(4, np.float32))
+    grad_fn = ops.GradOperation(get_all=True, get_by_list=True)(net, ms.ParameterTuple(net.trainable_params()))
+    (dxs, dh), (dw, du) = grad_fn(xs, h)
+    loop = grad_fn.source.split("for _ in range(trips):")[1].split("if ")[0]
+    assert "matmul_grad_x" not in loop and "dw += np.stack(dt3s).T @ np.stack(h_1s)" in grad_fn.source
+    w, u = net.w.asnumpy().astype(np.float64), net.u.asnumpy().astype(np.float64)
+    states = [np.ones(4)]
+    for t in range(5):
+        states.append(np.tanh(w @ states[-1] + u @ np.ones(3)))
+    dnext, rows = np.ones(4), []
+    for t in reversed(range(5)):
+        rows.append(dnext * (1 - states[t + 1] ** 2))
+        dnext = rows[-1] @ w
+    expected_dw = sum(np.outer(r, states[t]) for r, t in zip(rows, reversed(range(5))))
+    np.testing.assert_allclose(dw.asnumpy(), expected_dw, rtol=1e-5)

@@ -8,8 +8,11 @@
   nobody asked for, and forward values the backward sweep does not read, are never computed.
 - `accumulate_in_place`: a Parameter's gradient that starts as fresh zeros and is only ever
   added to (in a loop) is added to in place, `dw += e` (or `scatter_add(dw, t, g)` for a row),
-  instead of building a new array for every contribution. (Parameters only: an input may be an
-  integer Tensor, whose zeros could not take a float in place.)
+  instead of building a new array for every contribution. (Parameters, and inputs known to be
+  floats: an integer Tensor's zeros could not take a float in place.)
+- `sum_outer_products_after_loops`: `dw += matmul_grad_x(g, w, v)` in a loop, for a matrix w
+  and vectors g and v (an RNN's weight gradient), becomes one matrix product after the loop,
+  `dw += np.stack(gs).T @ np.stack(vs)`, of the vectors each iteration collects.
 - `save_loop_values`: each loop iteration saves, on a stack, exactly the values of that
   iteration its backward sweep reads, and the backward sweep takes them back (no copies:
   generated code never mutates an array).
@@ -24,13 +27,16 @@ from .reverse import Comment, _Restore, _Save, _if, has_code
 _LOOPS = (ast.For, ast.While)
 
 
-def optimize(module, program, in_place=True, shapes=None):
-    """`shapes`: the values' shapes where known (see shapes.py), for code made for them."""
+def optimize(module, program, in_place=None, shapes=None):
+    """`in_place`: the arguments whose gradients may be updated in place (by default the
+    Parameters: their zeros take float contributions); `shapes`: the values' shapes where
+    known (see shapes.py), for code made for them."""
     fn = module.body[-1]
     body = drop_needless_unbroadcast(fn.body, same_shapes(program), shapes or {})
     body, _ = eliminate_dead_code(propagate_copies(body), set())
-    if in_place:
-        body = accumulate_in_place(body, {p.var for p in program.params})
+    body = accumulate_in_place(body, {p.var for p in program.params} if in_place is None else in_place)
+    if shapes:
+        body = sum_outer_products_after_loops(body, _shape_lookup(shapes, module.gradient_of), module.names)
     fn.body = drop_empty_comments(save_loop_values(body, module.names))
     return module
 
@@ -163,6 +169,65 @@ def accumulate_in_place(body, params):
         own = stmt.targets[0].id if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) else None
         safe -= reads - ({own} if own in safe and _accumulates(stmt, own) else set())
     return _rewrite_accumulations(body, safe) if safe else body
+
+
+def sum_outer_products_after_loops(body, shape_of, names):
+    out = []
+    for stmt in body:
+        for field in ("body", "orelse"):
+            if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, Comment):
+                setattr(stmt, field, sum_outer_products_after_loops(getattr(stmt, field), shape_of, names))
+        if not isinstance(stmt, _LOOPS):
+            out.append(stmt)
+            continue
+        before, kept, after = [], [], []
+        for inner in stmt.body:
+            factors = _outer_product(inner, shape_of)
+            if factors is None or _touched_elsewhere(stmt.body, inner):
+                kept.append(inner)
+                continue
+            lists = [names.claim(f"{factor}s") for factor in factors]
+            before += [ast.Assign([ast.Name(n, ast.Store())], ast.List([], ast.Load())) for n in lists]
+            kept += [ast.Expr(ast.Call(ast.Attribute(ast.Name(n, ast.Load()), "append", ast.Load()),
+                                       [ast.Name(f, ast.Load())], [])) for n, f in zip(lists, factors)]
+            rows, columns = (ast.Call(ast.Attribute(ast.Name("np", ast.Load()), "stack", ast.Load()),
+                                      [ast.Name(n, ast.Load())], []) for n in lists)
+            total = ast.BinOp(ast.Attribute(rows, "T", ast.Load()), ast.MatMult(), columns)
+            after.append(ast.If(ast.Name(lists[0], ast.Load()), [ast.AugAssign(inner.target, ast.Add(), total)], []))
+        stmt.body = kept
+        out += before + [stmt] + after
+    return out
+
+
+def _outer_product(stmt, shape_of):
+    """(g, v) for `d += matmul_grad_x(g, w, v)` (g v^T) or (v, g) for `d += matmul_grad_y(g, v, w)`
+    (v g^T), w a matrix and g, v vectors; else None."""
+    if not (isinstance(stmt, ast.AugAssign) and isinstance(stmt.value, ast.Call) and
+            isinstance(stmt.value.func, ast.Name) and all(isinstance(a, ast.Name) for a in stmt.value.args)):
+        return None
+    g, x, y = (a.id for a in stmt.value.args) if len(stmt.value.args) == 3 else (None,) * 3
+    ndims = [len(shape_of(n)) if shape_of(n) is not None else None for n in (g, x, y)]
+    if stmt.value.func.id == "matmul_grad_x" and ndims == [1, 2, 1]:
+        return g, y
+    if stmt.value.func.id == "matmul_grad_y" and ndims == [1, 1, 2]:
+        return x, g
+    return None
+
+
+def _touched_elsewhere(block, stmt):
+    """Whether the gradient `stmt` adds to is read or assigned by another statement of `block`."""
+    name = stmt.target.id
+    return any(name in _reads(other) | assigned_names(other) | _aug_targets(other)
+               for other in block if other is not stmt)
+
+
+def _aug_targets(stmt):
+    return {n.target.id for n in ast.walk(stmt) if isinstance(n, ast.AugAssign)}
+
+
+def _shape_lookup(shapes, gradient_of):
+    """The known shape of a value, or of the value a gradient belongs to."""
+    return lambda name: shapes.get(name, shapes.get(gradient_of.get(name)))
 
 
 def _rewrite_accumulations(block, safe):

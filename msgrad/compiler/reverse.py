@@ -64,6 +64,7 @@ class _Reverser:
         module = ast.Module(body=[header, fn], type_ignores=[])
         module.names = self.names           # optimize names the stacks it adds
         module.callees = self.methods
+        module.gradient_of = {adjoint: value for value, adjoint in self.adjoints.items()}
         return ast.fix_missing_locations(module)
 
     # -- the forward sweep ------------------------------------------------------------------------

@@ -27,6 +27,10 @@ def Recurrent_construct_adjoint(w, u, xs, h):
     du = np.zeros_like(u)
     dw = np.zeros_like(w)
     dxs = np.zeros_like(xs)
+    dt5s = []
+    t4s = []
+    dt3s = []
+    h_1s = []
     for _ in range(trips):
         h_1, h_2, t, t4 = saved.pop()
         # line 49: for t in range(xs.shape[0]): ...
@@ -35,9 +39,15 @@ def Recurrent_construct_adjoint(w, u, xs, h):
         dt6 = dh_2 * (1 - h_2 * h_2)
         dt3 = dt6
         dt5 = dt6
-        du += matmul_grad_x(dt5, u, t4)
+        dt5s.append(dt5)
+        t4s.append(t4)
         dt4 = matmul_grad_y(dt5, u, t4)
-        dxs = dxs + unindex(dt4, xs, t)
-        dw += matmul_grad_x(dt3, w, h_1)
+        scatter_add(dxs, t, dt4)
+        dt3s.append(dt3)
+        h_1s.append(h_1)
         dh_1 = matmul_grad_y(dt3, w, h_1)
+    if dt5s:
+        du += np.stack(dt5s).T @ np.stack(t4s)
+    if dt3s:
+        dw += np.stack(dt3s).T @ np.stack(h_1s)
     return dxs, dh_1, dw, du
