@@ -62,7 +62,8 @@ def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=Fal
     active = active_values(program, [i.name for i in inputs] + [p.var for p in params], output)
     known = infer(program, signature) if signature is not None else Known({}, {})
     module = reverse(program, active, inputs, params, sens_param, value, aux=aux, again=again, casts=known.casts)
-    module = optimize(module, program, in_place=set() if again else _floats(program, signature), shapes=known.shapes)
+    module = optimize(module, program, in_place=set() if again else _floats(program, signature), shapes=known.shapes,
+                      dtypes=known.dtypes)
     function, source = emit(module, program)
     return Adjoint(function, source, len(leaves(output)) if sens_param else 0, tuple(_callee_sources(program)))
 

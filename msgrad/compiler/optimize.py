@@ -3,6 +3,9 @@
 - `drop_needless_unbroadcast`: `unbroadcast(g, x)` is `g` where x has the shape of the
   step's result, as elementwise steps on one shape (or with Python numbers) guarantee, or
   as the shapes known for code made for given argument shapes say (see shapes.py).
+- `create_with_known_shapes`: `np.ones_like(y)` is `np.ones((3,), np.float32)` where y's shape
+  and dtype are known, and so is the gradient of a full sum seeded with ones (`unreduce` of
+  ones); y need not be computed for it then (a forward value only the seed read goes).
 - `propagate_copies`: `dt1 = df` then uses of `dt1` read `df` instead.
 - `eliminate_dead_code`: statements whose results nothing reads are dropped, so a gradient
   nobody asked for, and forward values the backward sweep does not read, are never computed.
@@ -27,12 +30,14 @@ from .reverse import Comment, _Restore, _Save, _if, has_code
 _LOOPS = (ast.For, ast.While)
 
 
-def optimize(module, program, in_place=None, shapes=None):
+def optimize(module, program, in_place=None, shapes=None, dtypes=None):
     """`in_place`: the arguments whose gradients may be updated in place (by default the
-    Parameters: their zeros take float contributions); `shapes`: the values' shapes where
-    known (see shapes.py), for code made for them."""
+    Parameters: their zeros take float contributions); `shapes` and `dtypes`: the values'
+    shapes and dtypes where known (see shapes.py), for code made for them."""
     fn = module.body[-1]
     body = drop_needless_unbroadcast(fn.body, same_shapes(program), shapes or {})
+    if shapes:
+        body = create_with_known_shapes(body, shapes, dtypes or {})
     body, _ = eliminate_dead_code(propagate_copies(body), set())
     body = accumulate_in_place(body, {p.var for p in program.params} if in_place is None else in_place)
     if shapes:
@@ -80,6 +85,49 @@ class _Unbroadcasts(ast.NodeTransformer):
     def same(self, a, b):
         known = self.shapes.get(a)
         return self.shape_class(a) == self.shape_class(b) or (known is not None and known == self.shapes.get(b))
+
+
+def create_with_known_shapes(body, shapes, dtypes):
+    return [_KnownCreations(shapes, dtypes, _ones_assigned(body)).visit(stmt) for stmt in body]
+
+
+class _KnownCreations(ast.NodeTransformer):
+    def __init__(self, shapes, dtypes, ones):
+        self.shapes, self.dtypes, self.ones = shapes, dtypes, ones
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        func, args = node.func, node.args
+        if _is_numpy(func, ("ones_like", "zeros_like")) and len(args) == 1 and not node.keywords:
+            return self.create(func.attr[:-len("_like")], args[0]) or node
+        if isinstance(func, ast.Name) and func.id == "unreduce" and isinstance(args[0], ast.Name) and \
+                args[0].id in self.ones:                 # ones spread over y are ones like y
+            return self.create("ones", args[1]) or node
+        return node
+
+    def create(self, kind, like):
+        name = like.id if isinstance(like, ast.Name) else None
+        shape, dtype = self.shapes.get(name), self.dtypes.get(name)
+        if shape is None or dtype is None or dtype.kind not in "biuf":
+            return None
+        return ast.Call(ast.Attribute(ast.Name("np", ast.Load()), kind, ast.Load()),
+                        [_constant_of(shape), ast.Attribute(ast.Name("np", ast.Load()), dtype.name, ast.Load())], [])
+
+
+def _ones_assigned(body):
+    """Names assigned ones once, at the top level (the output's seed)."""
+    names = [s.targets[0].id for s in body if isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Name)
+             and isinstance(s.value, ast.Call) and _is_numpy(s.value.func, ("ones_like", "ones"))]
+    return {n for n in names if names.count(n) == 1}
+
+
+def _is_numpy(func, names):
+    return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "np" \
+        and func.attr in names
+
+
+def _constant_of(shape):
+    return ast.Tuple([ast.Constant(n) for n in shape], ast.Load())
 
 
 # -- copies and dead code ----------------------------------------------------------------------
@@ -259,10 +307,14 @@ def _header(stmt):
 
 
 def _fresh(value, params):
-    """`np.zeros_like(p)` or `np.ones_like(p)` for a Parameter p."""
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
-        value.func.attr in ("zeros_like", "ones_like") and isinstance(value.args[0], ast.Name) and \
-        value.args[0].id in params
+    """New float zeros or ones: `np.zeros_like(p)` for an argument p of `params`, or
+    `np.zeros((2,), np.float32)`."""
+    if not isinstance(value, ast.Call):
+        return False
+    if _is_numpy(value.func, ("zeros_like", "ones_like")):
+        return isinstance(value.args[0], ast.Name) and value.args[0].id in params
+    return _is_numpy(value.func, ("zeros", "ones")) and len(value.args) == 2 and \
+        _is_numpy(value.args[1], ("float16", "float32", "float64"))
 
 
 def _accumulates(stmt, name):

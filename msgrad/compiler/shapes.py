@@ -24,6 +24,7 @@ _UNKNOWN = object()
 class Known:
     shapes: dict      # value name -> its shape, where every run gives it one
     casts: dict       # id(Op) -> the dtype MindSpore gives the step's result, where numpy's differs
+    dtypes: dict = None   # value name -> its dtype, where every run gives it one
 
 
 def infer(program, arg_shapes):
@@ -36,8 +37,7 @@ def infer(program, arg_shapes):
     env.update(program.constants)
     with np.errstate(all="ignore"), context.scratch_rng():
         _run(program.body, env, seen, casts)
-    shapes = {name: shapes.pop() for name, shapes in seen.items() if len(shapes) == 1 and None not in shapes}
-    return Known(shapes, casts)
+    return Known(_one_each(seen, 0), casts, _one_each(seen, 1))
 
 
 def _run(block, env, seen, casts):
@@ -109,7 +109,27 @@ def _call(call, env, casts):
 
 def _assign(env, seen, name, value):
     env[name] = value
-    seen.setdefault(name, set()).add(_shape(value))
+    seen.setdefault(name, set()).add(_describe(value))
+
+
+def _describe(value):
+    """(shape, dtype) of a stand-in value, or None."""
+    if value is _UNKNOWN:
+        return None
+    try:
+        return np.shape(value), np.result_type(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _one_each(seen, part):
+    """{name: its shape (part 0) or dtype (1)} for the names every run gave one of."""
+    found = {}
+    for name, runs in seen.items():
+        values = {run[part] if run is not None else None for run in runs}
+        if len(values) == 1 and None not in values:
+            found[name] = values.pop()
+    return found
 
 
 def _shape(value):

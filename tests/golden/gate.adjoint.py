@@ -6,16 +6,12 @@ def Gate_construct_adjoint(w, x):
     if t2:
         # line 63: y = ops.exp(x) * self.w
         t3 = np.exp(x)
-        y = t3 * w
-    else:
-        # line 65: y = x * x
-        y = x * x
     # backward
-    dy = np.ones_like(y)
+    dy = np.ones((3,), np.float32)
     # line 62: if ops.sum(x) > 0: ...
     if t2:
         # line 63: y = ops.exp(x) * self.w
         dw = dy * t3
     else:
-        dw = np.zeros_like(w)
+        dw = np.zeros((3,), np.float32)
     return dw,
