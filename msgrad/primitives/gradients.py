@@ -5,9 +5,10 @@ Each primitive's implementation is the plain function of msgrad/runtime.py, whic
 keeps calling by its name (fast: no Tensor wrapping); through it the compiler reaches the
 primitive. Most helpers are linear in their gradient argument `g`, and the adjoint of such a
 helper is the forward operation whose gradient it computes: unbroadcast sums g to x's shape,
-its adjoint broadcasts back. Operands that only give a shape (x in unbroadcast(g, x)) get no
-gradient, and helpers that only mark places (masks, axes) are not differentiable. cross_entropy's
-gradients are no primitives: their entry points trace them into primitives of their terms."""
+its adjoint broadcasts back; its tangent is itself applied to the tangent. Operands that only
+give a shape (x in unbroadcast(g, x)) get no gradient, and helpers that only mark places (masks,
+axes) are not differentiable. cross_entropy's gradients are no primitives: their entry points
+trace them into primitives of their terms."""
 import numpy as np
 
 from .. import runtime
