@@ -5,14 +5,15 @@ Each primitive's implementation is the plain function of msgrad/runtime.py, whic
 keeps calling by its name (fast: no Tensor wrapping); through it the compiler reaches the
 primitive. Most helpers are linear in their gradient argument `g`, and the adjoint of such a
 helper is the forward operation whose gradient it computes: unbroadcast sums g to x's shape,
-its adjoint broadcasts back. Operands that only give a shape (x in unbroadcast(g, x)) get no
-gradient, and helpers that only mark places (masks, axes) are not differentiable. cross_entropy's
-gradients are no primitives: their entry points trace them into primitives of their terms."""
+its adjoint broadcasts back; its tangent is itself applied to the tangent. Operands that only
+give a shape (x in unbroadcast(g, x)) get no gradient, and helpers that only mark places (masks,
+axes) are not differentiable. cross_entropy's gradients are no primitives: their entry points
+trace them into primitives of their terms."""
 import numpy as np
 
 from .. import runtime
 from . import elementwise as E, reductions as R, shape as S
-from .core import Domain, Symbol, adjoint, d, primitive, reaches
+from .core import Domain, Symbol, adjoint, d, primitive, reaches, t, tangent
 from .nn import adaptive_avg_pool2d, avg_pool2d, conv2d  # noqa: F401  (adjoints of the convolution and pooling gradients)
 
 # -- sums and spreads --------------------------------------------------------------------------------
@@ -25,6 +26,11 @@ unbroadcast = primitive(runtime.unbroadcast, domain=Domain(shape_only=("x",), ca
 @adjoint(unbroadcast)
 def _(z, g, x):
     d[g] = unreduce(d[z], g, None, True)          # d[z] broadcast to g's shape
+
+
+@tangent(unbroadcast)
+def _(z, g, x):
+    t[z] = unbroadcast(t[g], x)
 
 
 unreduce = primitive(runtime.unreduce, static=("axis", "keepdims"), domain=Domain(
@@ -42,6 +48,11 @@ def _(z, g, x, *, axis, keepdims):
         d[g] = np.sum(d[z], axis=axis)
 
 
+@tangent(unreduce)
+def _(z, g, x, *, axis, keepdims):
+    t[z] = unreduce(t[g], x, axis, keepdims)
+
+
 # -- undoing movements of elements (primitives/shape.py, indexing.py) -------------------------------
 
 unindex = primitive(runtime.unindex, static=("key",), domain=Domain(shape_only=("x",), cases=(
@@ -55,6 +66,11 @@ def _(z, g, x, *, key):
     d[g] = d[z][key]
 
 
+@tangent(unindex)
+def _(z, g, x, *, key):
+    t[z] = unindex(t[g], x, key)
+
+
 @primitive(domain=Domain(shape_only=("x",), cases=((((2,), (3, 2)), {}), (((), (4,)), {})), fixed={"i": 2}))
 def unindex_at(g, x, i):
     """unindex at an index known only when the code runs (a loop counter): index's adjoint."""
@@ -64,6 +80,11 @@ def unindex_at(g, x, i):
 @adjoint(unindex_at)
 def _(z, g, x, i):
     d[g] = d[z][i]
+
+
+@tangent(unindex_at)
+def _(z, g, x, i):
+    t[z] = unindex(t[g], x, i)
 
 
 def _unindex(g, x, key):
@@ -84,6 +105,11 @@ def _(z, g, x, indices, *, axis):
     d[g] = np.take(d[z], indices, axis=axis)
 
 
+@tangent(untake)
+def _(z, g, x, indices, *, axis):
+    t[z] = untake(t[g], x, indices, axis)
+
+
 untake_along_axis = primitive(runtime.untake_along_axis, static=("axis",), domain=Domain(
     shape_only=("x",), fixed={"indices": np.array([[1, 0, 1], [2, 2, 0]])},
     cases=((((2, 3), (2, 3)), {"axis": 1}), (((2, 3), (3, 3)), {"axis": 0}))))
@@ -94,6 +120,11 @@ def _(z, g, x, indices, *, axis):
     d[g] = np.take_along_axis(d[z], indices, axis=axis)
 
 
+@tangent(untake_along_axis)
+def _(z, g, x, indices, *, axis):
+    t[z] = untake_along_axis(t[g], x, indices, axis)
+
+
 untile = primitive(runtime.untile, static=("reps",), domain=Domain(shape_only=("x",), cases=(
     (((4, 3), (2, 3)), {"reps": (2, 1)}), (((2, 6), (3,)), {"reps": (2, 2)}), (((2, 6), (2, 3)), {"reps": (2,)}))))
 
@@ -101,6 +132,11 @@ untile = primitive(runtime.untile, static=("reps",), domain=Domain(shape_only=("
 @adjoint(untile)
 def _(z, g, x, *, reps):
     d[g] = np.tile(d[z], reps)
+
+
+@tangent(untile)
+def _(z, g, x, *, reps):
+    t[z] = untile(t[g], x, reps)
 
 
 unsplit = primitive(runtime.unsplit, static=("sections", "index", "axis"), domain=Domain(
@@ -114,6 +150,11 @@ def _(z, g, x, *, sections, index, axis):
     d[g] = np.split(d[z], sections, axis=axis)[index]
 
 
+@tangent(unsplit)
+def _(z, g, x, *, sections, index, axis):
+    t[z] = unsplit(t[g], x, sections, index, axis)
+
+
 undiagonal = primitive(runtime.undiagonal, static=("offset", "axis1", "axis2"), domain=Domain(
     shape_only=("x",), cases=tuple(((g, x), dict(zip(("offset", "axis1", "axis2"), static))) for g, x, static in [
         ((3,), (3, 3), (0, 0, 1)), ((2,), (2, 3), (1, 0, 1)), ((2,), (3, 2), (-1, 0, 1)),
@@ -125,6 +166,11 @@ def _(z, g, x, *, offset, axis1, axis2):
     d[g] = np.diagonal(d[z], offset, axis1, axis2)
 
 
+@tangent(undiagonal)
+def _(z, g, x, *, offset, axis1, axis2):
+    t[z] = undiagonal(t[g], x, offset, axis1, axis2)
+
+
 unrepeat = primitive(runtime.unrepeat, static=("repeats", "axis"), domain=Domain(shape_only=("x",), cases=(
     (((12,), (2, 3)), {"repeats": 2, "axis": None}), (((2, 9), (2, 3)), {"repeats": 3, "axis": 1}),
     (((4, 1, 2), (2, 1, 2)), {"repeats": 2, "axis": -3}))))
@@ -133,6 +179,11 @@ unrepeat = primitive(runtime.unrepeat, static=("repeats", "axis"), domain=Domain
 @adjoint(unrepeat)
 def _(z, g, x, *, repeats, axis):
     d[g] = np.repeat(d[z], repeats, axis)
+
+
+@tangent(unrepeat)
+def _(z, g, x, *, repeats, axis):
+    t[z] = unrepeat(t[g], x, repeats, axis)
 
 
 # -- products (primitives/linalg.py, reductions.py) --------------------------------------------------
@@ -154,10 +205,20 @@ def _(z, g, x, y):
     d[y] = matmul_grad_y(g, d[z], y)
 
 
+@tangent(matmul_grad_x)
+def _(z, g, x, y):
+    t[z] = matmul_grad_x(t[g], x, y) + matmul_grad_x(g, x, t[y])
+
+
 @adjoint(matmul_grad_y)
 def _(z, g, x, y):
     d[g] = x @ d[z]
     d[x] = matmul_grad_x(g, x, d[z])
+
+
+@tangent(matmul_grad_y)
+def _(z, g, x, y):
+    t[z] = matmul_grad_y(t[g], x, y) + matmul_grad_y(g, t[x], y)
 
 
 _TENSORDOT = ((((2, 4), (2, 3), (3, 4)), {"axes": 1}), (((3, 2), (3,), (2,)), {"axes": 0}),
@@ -175,10 +236,20 @@ def _(z, g, x, y, *, axes):
     d[y] = tensordot_grad_y(g, d[z], y, axes)
 
 
+@tangent(tensordot_grad_x)
+def _(z, g, x, y, *, axes):
+    t[z] = tensordot_grad_x(t[g], x, y, axes) + tensordot_grad_x(g, x, t[y], axes)
+
+
 @adjoint(tensordot_grad_y)
 def _(z, g, x, y, *, axes):
     d[g] = np.tensordot(x, d[z], axes)
     d[x] = tensordot_grad_x(g, x, d[z], axes)
+
+
+@tangent(tensordot_grad_y)
+def _(z, g, x, y, *, axes):
+    t[z] = tensordot_grad_y(t[g], x, y, axes) + tensordot_grad_y(g, t[x], y, axes)
 
 
 _REDUCE = tuple(((shape,), {"axis": axis}) for shape, axis in [
@@ -196,6 +267,14 @@ def _(z, x, *, axis):
         * group_rows(d[z], axis)[..., None], -2), x, axis)
 
 
+@tangent(product_of_others)
+def _(z, x, *, axis):
+    # the adjoint's symmetric Jacobian, applied to t[x]
+    t[z] = ungroup_rows(np.sum(np.where(identity_mask(group_rows(x, axis)), 0, product_of_others(
+        np.where(identity_mask(group_rows(x, axis)), 1, group_rows(x, axis)[..., None, :]), -1))
+        * group_rows(t[x], axis)[..., None], -2), x, axis)
+
+
 group_rows = primitive(runtime.group_rows, static=("axis",), domain=Domain(cases=_REDUCE))
 ungroup_rows = primitive(runtime.ungroup_rows, static=("axis",), domain=Domain(shape_only=("x",), cases=tuple(
     ((rows, x), {"axis": axis}) for rows, x, axis in [
@@ -208,9 +287,19 @@ def _(z, x, *, axis):
     d[x] = ungroup_rows(d[z], x, axis)
 
 
+@tangent(group_rows)
+def _(z, x, *, axis):
+    t[z] = group_rows(t[x], axis)
+
+
 @adjoint(ungroup_rows)
 def _(z, rows, x, *, axis):
     d[rows] = group_rows(d[z], axis)
+
+
+@tangent(ungroup_rows)
+def _(z, rows, x, *, axis):
+    t[z] = ungroup_rows(t[rows], x, axis)
 
 
 # The extrema x reduces to (z, consistent with x: fixed, with a tie) choose where g goes, so
@@ -226,6 +315,11 @@ def _(out, g, x, z, *, axis, keepdims):
         np.sum(x == unreduce(z, x, axis, keepdims), axis=axis, keepdims=keepdims)
 
 
+@tangent(unreduce_to_extrema)
+def _(out, g, x, z, *, axis, keepdims):
+    t[out] = unreduce_to_extrema(t[g], x, z, axis, keepdims)
+
+
 _SPREAD = tuple(((g, (2, 3)), static) for g, static in [
     ((), {"axis": None, "ddof": 0, "keepdims": False}), ((2,), {"axis": 1, "ddof": 0, "keepdims": False}),
     ((1, 3), {"axis": 0, "ddof": 0, "keepdims": True}), ((2,), {"axis": 1, "ddof": 1, "keepdims": False})])
@@ -239,6 +333,12 @@ def _(z, g, x, *, axis, ddof, keepdims):
         (2 / (np.size(x) // np.size(g) - ddof))
     d[x] = (2 / (np.size(x) // np.size(g) - ddof)) * (
         d[z] * unreduce(g, x, axis, keepdims) - np.mean(d[z] * unreduce(g, x, axis, keepdims), axis, keepdims=True))
+
+
+@tangent(var_grad)
+def _(z, g, x, *, axis, ddof, keepdims):
+    # linear in x too: x's shape alone gives the count and the spreading of g
+    t[z] = var_grad(t[g], x, axis, ddof, keepdims) + var_grad(g, t[x], axis, ddof, keepdims)
 
 
 # -- neural networks (primitives/nn.py) -------------------------------------------------------------
@@ -260,6 +360,17 @@ def _(z, x, *, approximate):
         d[x] = d[z] * 0.3989422804014327 * np.exp(-0.5 * x * x) * (2 - x * x)   # (2 - x^2) φ(x)
 
 
+@tangent(gelu_derivative)
+def _(z, x, *, approximate):
+    if approximate == "tanh":          # gelu'' as in the adjoint
+        t[z] = t[x] * (1 - np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)) ** 2) * (
+            0.7978845608028654 * (1 + 0.134145 * x * x) * (1 - x * np.tanh(0.7978845608028654 * (
+                x + 0.044715 * x ** 3)) * 0.7978845608028654 * (1 + 0.134145 * x * x))
+            + 0.7978845608028654 * 0.134145 * x * x)
+    else:
+        t[z] = t[x] * 0.3989422804014327 * np.exp(-0.5 * x * x) * (2 - x * x)
+
+
 _AXIS = tuple(((shape, shape), {"axis": axis}) for shape, axis in [((2, 3), -1), ((2, 3), 0), ((4,), -1),
                                                                    ((2, 2, 3), 1)])
 softmax_grad = primitive(runtime.softmax_grad, static=("axis",), domain=Domain(cases=_AXIS))
@@ -272,6 +383,14 @@ def _(z, g, x, *, axis):
     d[g] = softmax_grad(d[z], x, axis)
     d[x] = softmax_grad(d[z] * g - g * np.sum(d[z] * np.exp(log_probabilities(x, axis)), axis, keepdims=True)
                         - d[z] * np.sum(g * np.exp(log_probabilities(x, axis)), axis, keepdims=True), x, axis)
+
+
+@tangent(softmax_grad)
+def _(z, g, x, *, axis):
+    # with u = J t[x] the tangent of s: u (g - <g, s>) - s <g, u>
+    t[z] = (softmax_grad(t[g], x, axis)
+            + softmax_grad(t[x], x, axis) * (g - np.sum(g * np.exp(log_probabilities(x, axis)), axis, keepdims=True))
+            - np.exp(log_probabilities(x, axis)) * np.sum(g * softmax_grad(t[x], x, axis), axis, keepdims=True))
 
 
 standardize_grad = primitive(runtime.standardize_grad, static=("axis", "eps"), domain=Domain(cases=(
@@ -288,6 +407,16 @@ def _(out, g, z, x, *, axis, eps):
         (np.var(x, axis, keepdims=True) + eps)
 
 
+@tangent(standardize_grad)
+def _(out, g, z, x, *, axis, eps):
+    # through var(x) only: d var = 2 mean((x - mean(x)) t[x])
+    t[out] = (standardize_grad(t[g], z, x, axis, eps)
+              - (t[z] * np.mean(g * z, axis, keepdims=True) + z * np.mean(g * t[z], axis, keepdims=True))
+              / np.sqrt(np.var(x, axis, keepdims=True) + eps)
+              - out * np.mean((x - np.mean(x, axis, keepdims=True)) * t[x], axis, keepdims=True)
+              / (np.var(x, axis, keepdims=True) + eps))
+
+
 channel_axes = primitive(runtime.channel_axes, differentiable=False)
 axes_from = primitive(runtime.axes_from, differentiable=False, static=("begin",))
 
@@ -300,12 +429,22 @@ def _(z, v, x):
     d[v] = np.reshape(d[z], (-1,))
 
 
+@tangent(channels)
+def _(z, v, x):
+    t[z] = channels(t[v], x)
+
+
 sum_to_channels = primitive(runtime.sum_to_channels, domain=Domain(cases=((((2, 3),), {}), (((2, 3, 2, 2),), {}))))
 
 
 @adjoint(sum_to_channels)
 def _(z, g):
     d[g] = unreduce(channels(d[z], g), g, None, True)    # broadcast along all axes but 1
+
+
+@tangent(sum_to_channels)
+def _(z, g):
+    t[z] = sum_to_channels(t[g])
 
 
 batch_standardize = primitive(runtime.batch_standardize, static=("eps",), domain=Domain(cases=(
@@ -315,6 +454,11 @@ batch_standardize = primitive(runtime.batch_standardize, static=("eps",), domain
 @adjoint(batch_standardize)
 def _(z, x, *, eps):
     d[x] = standardize_grad(d[z], z, x, channel_axes(x), eps)
+
+
+@tangent(batch_standardize)
+def _(z, x, *, eps):
+    t[z] = standardize_grad(t[x], z, x, channel_axes(x), eps)       # its Jacobian is symmetric
 
 
 _CONVOLUTIONS = tuple(((g, x, w), {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups})
@@ -334,10 +478,22 @@ def _(z, g, x, w, *, stride, padding, dilation, groups):
     d[w] = conv2d_grad_weight(g, d[z], w, stride, padding, dilation, groups)
 
 
+@tangent(conv2d_grad_input)
+def _(z, g, x, w, *, stride, padding, dilation, groups):
+    t[z] = (conv2d_grad_input(t[g], x, w, stride, padding, dilation, groups)
+            + conv2d_grad_input(g, x, t[w], stride, padding, dilation, groups))
+
+
 @adjoint(conv2d_grad_weight)
 def _(z, g, x, w, *, stride, padding, dilation, groups):
     d[g] = conv2d(x, d[z], stride=stride, padding=padding, dilation=dilation, groups=groups)
     d[x] = conv2d_grad_input(g, x, d[z], stride, padding, dilation, groups)
+
+
+@tangent(conv2d_grad_weight)
+def _(z, g, x, w, *, stride, padding, dilation, groups):
+    t[z] = (conv2d_grad_weight(t[g], x, w, stride, padding, dilation, groups)
+            + conv2d_grad_weight(g, t[x], w, stride, padding, dilation, groups))
 
 
 # Where each window's maximum lies (x, and z = max_pool2d(x) consistent with it: fixed, with a
@@ -356,9 +512,19 @@ def _(out, g, x, z, *, kernel_size, stride, padding, dilation, ceil_mode):
     d[g] = at_window_maxima(d[out], x, z, kernel_size, stride, padding, dilation, ceil_mode)
 
 
+@tangent(max_pool2d_grad)
+def _(out, g, x, z, *, kernel_size, stride, padding, dilation, ceil_mode):
+    t[out] = max_pool2d_grad(t[g], x, z, kernel_size, stride, padding, dilation, ceil_mode)
+
+
 @adjoint(at_window_maxima)
 def _(out, g, x, z, *, kernel_size, stride, padding, dilation, ceil_mode):
     d[g] = max_pool2d_grad(d[out], x, z, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+@tangent(at_window_maxima)
+def _(out, g, x, z, *, kernel_size, stride, padding, dilation, ceil_mode):
+    t[out] = at_window_maxima(t[g], x, z, kernel_size, stride, padding, dilation, ceil_mode)
 
 
 _AVG_POOL_STATIC = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override")
@@ -377,6 +543,11 @@ def _(z, g, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, di
                       count_include_pad=count_include_pad, divisor_override=divisor_override)
 
 
+@tangent(avg_pool2d_grad)
+def _(z, g, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    t[z] = avg_pool2d_grad(t[g], x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
 adaptive_avg_pool2d_grad = primitive(runtime.adaptive_avg_pool2d_grad, static=("output_size",), domain=Domain(
     shape_only=("x",), cases=((((1, 2, 2, 2), (1, 2, 4, 4)), {"output_size": (2, 2)}),
                               (((2, 4, 2), (2, 3, 2)), {"output_size": (4, None)}))))
@@ -385,6 +556,11 @@ adaptive_avg_pool2d_grad = primitive(runtime.adaptive_avg_pool2d_grad, static=("
 @adjoint(adaptive_avg_pool2d_grad)
 def _(z, g, x, *, output_size):
     d[g] = adaptive_avg_pool2d(d[z], output_size=output_size)
+
+
+@tangent(adaptive_avg_pool2d_grad)
+def _(z, g, x, *, output_size):
+    t[z] = adaptive_avg_pool2d_grad(t[g], x, output_size)
 
 
 # -- cross_entropy's gradients ----------------------------------------------------------------------
@@ -404,14 +580,29 @@ def _(z, logits):
     d[logits] = d[z] - np.exp(z) * along_samples(sample_sums(d[z]), logits)
 
 
+@tangent(class_log_probabilities)
+def _(z, logits):
+    t[z] = t[logits] - along_samples(sample_sums(np.exp(z) * t[logits]), logits)
+
+
 @adjoint(sample_sums)
 def _(z, v):
     d[v] = along_samples(d[z], v)
 
 
+@tangent(sample_sums)
+def _(z, v):
+    t[z] = sample_sums(t[v])
+
+
 @adjoint(along_samples)
 def _(z, v, logits):
     d[v] = unbroadcast(sample_sums(d[z]), v)
+
+
+@tangent(along_samples)
+def _(z, v, logits):
+    t[z] = along_samples(t[v], logits)
 
 
 class_probabilities = primitive(runtime.class_probabilities, static=("ignore_index", "label_smoothing"),
@@ -428,9 +619,19 @@ def _(z, target, logits, *, ignore_index, label_smoothing):
     d[target] = probability_gradient(d[z], target, target, label_smoothing)
 
 
+@tangent(class_probabilities)
+def _(z, target, logits, *, ignore_index, label_smoothing):
+    t[z] = probability_gradient(t[target], z, target, label_smoothing)   # zeros of z's shape for class indices
+
+
 @adjoint(probability_gradient)
 def _(z, g, like, target, *, label_smoothing):
     d[g] = probability_gradient(d[z], g, target, label_smoothing)
+
+
+@tangent(probability_gradient)
+def _(z, g, like, target, *, label_smoothing):
+    t[z] = probability_gradient(t[g], like, target, label_smoothing)
 
 
 class_counts = primitive(runtime.class_counts, static=("ignore_index",), differentiable=False)
@@ -442,6 +643,11 @@ mean_divisor = primitive(runtime.mean_divisor, static=("ignore_index",), domain=
 @adjoint(mean_divisor)
 def _(z, weight, target, logits, *, ignore_index):
     d[weight] = d[z] * class_counts(target, logits, ignore_index)
+
+
+@tangent(mean_divisor)
+def _(z, weight, target, logits, *, ignore_index):
+    t[z] = np.sum(t[weight] * class_counts(target, logits, ignore_index))
 
 
 def _cross_entropy_terms(g, logits, target, weight, ignore_index, reduction, label_smoothing):
