@@ -235,3 +235,8 @@ def test_jacobians_of_jacobians_are_hessians(outer, inner):
     assert lists(outer(inner(mixed))(Tensor(np.array([1.0, 2.0], np.float32)))) == [[4.0, 2.0], [2.0, 12.0]]
     assert lists(outer(ms.grad(fs))(Tensor(np.array([1.0, 2.0, 3.0], np.float32)))) == \
         [[6.0, 0.0, 0.0], [0.0, 12.0, 0.0], [0.0, 0.0, 18.0]]
+
+
+def test_gradient_of_a_jacobian_function():
+    assert lists(ms.grad(ops.jacrev(fs))(Tensor(np.array([1.0, 2.0, 3.0], np.float32)))) == [6.0, 12.0, 18.0]
+    assert lists(ms.grad(ops.jacfwd(fs))(Tensor(np.array([1.0, 2.0, 3.0], np.float32)))) == [6.0, 12.0, 18.0]

@@ -229,6 +229,10 @@ def _split(fn):
         return fn, type(fn).construct
     if isinstance(fn, _Gradient):
         return fn.instance, _calling(fn)
+    from .transforms import _Jacobian
+    if isinstance(fn, _Jacobian) and not fn.has_aux:
+        # the sum of a Jacobian's elements is the sum of the gradient along ones
+        return _split(FunctionalGrad(fn.fn, fn.positions, None, False, False, False, value=False))
     if hasattr(fn, "__self__") and hasattr(fn, "__func__"):
         return fn.__self__, fn.__func__
     if callable(fn) and hasattr(fn, "__code__"):
