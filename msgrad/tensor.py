@@ -106,7 +106,9 @@ class Parameter(Tensor):
         self.requires_grad = requires_grad
 
     def set_data(self, data):
+        from .nn.cell import Cell
         self._data = _to_array(data, self._data.dtype)
+        Cell.changes += 1            # code made for the old shape is stale
         return self
 
     def __repr__(self):

@@ -51,29 +51,19 @@ class _Gradient:
         self.sens_param, self.value, self.aux = sens_param, value, aux
         self._last = None
         self._plans = {}      # id(Program) -> _Plan
-        self._recent = None   # (Cell.changes, input kinds, program, params, plan) of the last call
+        self._recent = None   # (Cell.changes, input key, program, params, plan) of the last call
 
     def run(self, args):
         """(gradients of the differentiated inputs, of the weights, the outputs or None)."""
         inputs, sens = self._split_sens(args)
-        kinds = tuple(_kind(a, i) for i, a in enumerate(inputs))
+        key = _key(inputs)
         recent = self._recent
-        if recent is not None and recent[0] == Cell.changes and recent[1] == kinds and \
-                recent[2] == _signature(recent[4], inputs):
-            program, params, plan = recent[3:]      # no attribute of any Cell changed since
-        else:
-            program = cache.program_for(self.function, self.instance, kinds)
-            params = [cache.resolve(self.instance, ref.path) for ref in program.params]
-            if has_bprop(self.instance, self.function):
-                return self._run_bprop(program, params, inputs, sens)
-            signature = _signature(params, inputs)
-            plan = self._plans.get((id(program), signature))
-            if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
-                specialized = signature if len(self._plans) < _MAX_SIGNATURES else None
-                plan = self._plans[(id(program), signature)] = self._plan(program, params, signature=specialized)
-            self._recent = (Cell.changes, kinds, signature, program, params, plan)
-            self._last = plan.adjoint
-        sens_arrays = self._sens_arrays(sens, plan.adjoint.n_sens, program)
+        if recent is None or recent[0] != Cell.changes or recent[1] != key:
+            recent = self._prepare(inputs, key)     # else nothing changed since the last call
+            if recent is None:
+                return self._run_bprop(inputs, sens)
+        program, params, plan = recent[2:]
+        sens_arrays = self._sens_arrays(sens, plan.adjoint.n_sens, program) if self.sens_param else ()
         results = run_generated(plan.adjoint.function, params, inputs, sens_arrays)
         grads = results[:len(results) - len(leaves(program.output))] if self.value else results
         seen = {id(s) for s in sens_arrays}        # arrays a gradient must not share
@@ -86,8 +76,25 @@ class _Gradient:
             outputs = map_leaves(program.output, lambda leaf: next(values))
         return input_grads, weight_grads, outputs
 
-    def _run_bprop(self, program, params, inputs, sens):
+    def _prepare(self, inputs, key):
+        """(Cell.changes, key, program, params, plan) for a call with these inputs: the program
+        (checked against the attributes it read), its Parameters, and the adjoint made for
+        their shapes; None for a Cell whose own bprop replaces construct's gradient."""
+        program, params = program_and_params(self.function, self.instance, inputs)
+        if has_bprop(self.instance, self.function):
+            return None
+        signature = _signature(params, inputs)
+        plan = self._plans.get((id(program), signature))
+        if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
+            specialized = signature if len(self._plans) < _MAX_SIGNATURES else None
+            plan = self._plans[(id(program), signature)] = self._plan(program, params, signature=specialized)
+        self._recent = (Cell.changes, key, program, params, plan)
+        self._last = plan.adjoint
+        return self._recent
+
+    def _run_bprop(self, inputs, sens):
         """`run` for a Cell with its own bprop: construct's code forward, then bprop."""
+        program, params = program_and_params(self.function, self.instance, inputs)
         pair = cache.bprop_pair_for(program, self.instance)
         *outputs, (tensors, _) = run_generated(pair.forward, params, inputs, [])
         positions = self.positions(program)
@@ -197,6 +204,13 @@ class _Plan:
 
 
 _MAX_SIGNATURES = 8     # argument shapes a gradient function makes code for; more share generic code
+
+
+def _key(inputs):
+    """What a call's inputs must share with the last call's for its code to serve: each
+    Tensor's shape and dtype, each constant (anything else never matches)."""
+    return tuple((a._data.shape, a._data.dtype) if isinstance(a, Tensor) else
+                 (type(a), a) if isinstance(a, _CONSTANT_INPUTS) else object() for a in inputs)
 
 
 def _signature(params, inputs):
