@@ -16,6 +16,9 @@
 - `sum_outer_products_after_loops`: `dw += matmul_grad_x(g, w, v)` in a loop, for a matrix w
   and vectors g and v (an RNN's weight gradient), becomes one matrix product after the loop,
   `dw += np.stack(gs).T @ np.stack(vs)`, of the vectors each iteration collects.
+- `inline_known_forms`: where shapes are known, a matrix product's gradient is the one numpy
+  expression the runtime helper would pick (`g @ y.T`, `np.outer(g, y)`, `x.T @ g`), and
+  adding a row of a gradient at an integer index is `dx[t] += g`.
 - `save_loop_values`: each loop iteration saves, on a stack, exactly the values of that
   iteration its backward sweep reads, and the backward sweep takes them back (no copies:
   generated code never mutates an array).
@@ -41,7 +44,9 @@ def optimize(module, program, in_place=None, shapes=None, dtypes=None):
     body, _ = eliminate_dead_code(propagate_copies(body), set())
     body = accumulate_in_place(body, {p.var for p in program.params} if in_place is None else in_place)
     if shapes:
-        body = sum_outer_products_after_loops(body, _shape_lookup(shapes, module.gradient_of), module.names)
+        shape_of = _shape_lookup(shapes, module.gradient_of)
+        body = sum_outer_products_after_loops(body, shape_of, module.names)
+        body = inline_known_forms(body, shape_of)
     fn.body = drop_empty_comments(save_loop_values(body, module.names))
     return module
 
@@ -245,6 +250,49 @@ def sum_outer_products_after_loops(body, shape_of, names):
         stmt.body = kept
         out += before + [stmt] + after
     return out
+
+
+def inline_known_forms(body, shape_of):
+    out = []
+    for stmt in body:
+        for field in ("body", "orelse"):
+            if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, Comment):
+                setattr(stmt, field, inline_known_forms(getattr(stmt, field), shape_of))
+        row = _row_added(stmt, shape_of)
+        out.append(row if row is not None else _KnownForms(shape_of).visit(stmt))
+    return out
+
+
+def _row_added(stmt, shape_of):
+    """`dx[t] += g` for `scatter_add(dx, t, g)` with t an integer (no repeats to add up)."""
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "scatter_add"):
+        return None
+    target, key, g = call.args
+    if not (isinstance(key, ast.Name) and shape_of(key.id) == ()):
+        return None
+    return ast.AugAssign(ast.Subscript(target, key, ast.Store()), ast.Add(), g)
+
+
+class _KnownForms(ast.NodeTransformer):
+    def __init__(self, shape_of):
+        self.shape_of = shape_of
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if not (isinstance(node.func, ast.Name) and node.func.id in ("matmul_grad_x", "matmul_grad_y")
+                and all(isinstance(a, ast.Name) for a in node.args)):
+            return node
+        g, x, y = node.args
+        ndims = tuple(len(self.shape_of(a.id)) if self.shape_of(a.id) is not None else None for a in (x, y))
+        transpose = lambda a: ast.Attribute(a, "T", ast.Load())     # noqa: E731
+        if node.func.id == "matmul_grad_x" and ndims == (2, 2):
+            return ast.BinOp(g, ast.MatMult(), transpose(y))
+        if node.func.id == "matmul_grad_x" and ndims == (2, 1):
+            return ast.Call(ast.Attribute(ast.Name("np", ast.Load()), "outer", ast.Load()), [g, y], [])
+        if node.func.id == "matmul_grad_y" and ndims in ((2, 2), (2, 1)):
+            return ast.BinOp(transpose(x), ast.MatMult(), g)
+        return node
 
 
 def _outer_product(stmt, shape_of):

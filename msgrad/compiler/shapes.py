@@ -62,7 +62,7 @@ def _run(block, env, seen, casts):
 def _loop(loop, env, seen, casts):
     """Run the loop's body until the values it carries keep their shapes."""
     if loop.index is not None:
-        env[loop.index] = 0
+        _assign(env, seen, loop.index, 0)
     carried = [op.target for op in loop.carry]
     while True:
         before = {name: _shape(env.get(name, _UNKNOWN)) for name in carried}

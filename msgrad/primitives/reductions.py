@@ -12,7 +12,7 @@ _REDUCE = Domain(cases=tuple((((2, 3),), static) for static in (
 
 @primitive(domain=_REDUCE)
 def reduce_sum(x, *, axis=None, keepdims=False):
-    return np.sum(x, axis=axis, keepdims=keepdims)
+    return x.sum(axis=axis, keepdims=keepdims)     # the method: numpy's np.sum adds a call
 
 
 @adjoint(reduce_sum)

@@ -38,11 +38,11 @@ def Recurrent_construct_adjoint(w, u, xs, h):
         dt5 = dt6
         dt5s.append(dt5)
         t4s.append(t4)
-        dt4 = matmul_grad_y(dt5, u, t4)
-        scatter_add(dxs, t, dt4)
+        dt4 = u.T @ dt5
+        dxs[t] += dt4
         dt3s.append(dt3)
         h_1s.append(h_1)
-        dh_1 = matmul_grad_y(dt3, w, h_1)
+        dh_1 = w.T @ dt3
     if dt5s:
         du += np.stack(dt5s).T @ np.stack(t4s)
     if dt3s:

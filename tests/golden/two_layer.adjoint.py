@@ -21,11 +21,11 @@ def TwoLayer_construct_adjoint(w1, b1, w2, x, target, dloss, dy):
     dy = dy + derr
     dtarget = -derr
     # line 34: y = h @ self.w2
-    dh = matmul_grad_x(dy, h, w2)
-    dw2 = matmul_grad_y(dy, h, w2)
+    dh = dy @ w2.T
+    dw2 = h.T @ dy
     # line 33: h = ops.tanh(self.matmul(x, self.w1) + self.b1)
     dt2 = dh * (1 - h * h)
     db1 = unbroadcast(dt2, b1)
-    dx = matmul_grad_x(dt2, x, w1)
-    dw1 = matmul_grad_y(dt2, x, w1)
+    dx = dt2 @ w1.T
+    dw1 = x.T @ dt2
     return dx, dtarget, dw1, db1, dw2
