@@ -280,6 +280,8 @@ class _KnownForms(ast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "unbroadcast":
+            return self.unbroadcast(node)
         if not (isinstance(node.func, ast.Name) and node.func.id in ("matmul_grad_x", "matmul_grad_y")
                 and all(isinstance(a, ast.Name) for a in node.args)):
             return node
@@ -293,6 +295,19 @@ class _KnownForms(ast.NodeTransformer):
         if node.func.id == "matmul_grad_y" and ndims in ((2, 2), (2, 1)):
             return ast.BinOp(transpose(x), ast.MatMult(), g)
         return node
+
+    def unbroadcast(self, node):
+        """`g.sum(axis=0)` for a gradient broadcast along leading axes only (a bias's)."""
+        g, x = node.args
+        result = getattr(node, "result_of", None)
+        shape, target = self.shape_of(result) if result else None, \
+            self.shape_of(x.id) if isinstance(x, ast.Name) else None
+        if shape is None or target is None or len(target) >= len(shape) or \
+                tuple(shape[len(shape) - len(target):]) != tuple(target):
+            return node
+        axes = tuple(range(len(shape) - len(target)))
+        axis = ast.Constant(axes[0]) if len(axes) == 1 else ast.Tuple([ast.Constant(a) for a in axes], ast.Load())
+        return ast.Call(ast.Attribute(g, "sum", ast.Load()), [], [ast.keyword("axis", axis)])
 
 
 def _outer_product(stmt, shape_of):

@@ -265,20 +265,22 @@ class _Reverser:
         mapping.update(zip(params[1:], map(_atom, op.args)))
         mapping.update({a.arg: _constant(op.static[a.arg]) for a in template.args.kwonlyargs})
         targets = dict(zip(params[1:], op.args))
-        return self.instantiate(template.body, mapping, targets, op.target)
+        return self.instantiate(template.body, mapping, targets, op.target, op.prim.elementwise)
 
-    def instantiate(self, stmts, mapping, targets, result):
+    def instantiate(self, stmts, mapping, targets, result, elementwise):
         out = []
         for stmt in stmts:
             if isinstance(stmt, ast.If):
                 test = _fold(_Substitute(mapping).visit(copy.deepcopy(stmt.test)))
                 assert isinstance(test, ast.Constant), "template branches test static parameters only"
-                out += self.instantiate(stmt.body if test.value else stmt.orelse, mapping, targets, result)
+                out += self.instantiate(stmt.body if test.value else stmt.orelse, mapping, targets, result,
+                                        elementwise)
                 continue
             assert isinstance(stmt, ast.Assign) and _is_d(stmt.targets[0]), ast.dump(stmt)
             value = targets[stmt.targets[0].slice.id]
             if is_symbol(value) and value.name in self.active:
-                expr = _AdjointReads(mapping, self.adjoint(result), result).visit(copy.deepcopy(stmt.value))
+                expr = _AdjointReads(mapping, self.adjoint(result), result if elementwise else None).visit(
+                    copy.deepcopy(stmt.value))
                 out.append(self.contribute(value.name, _fold(expr)))
         return out
 
@@ -375,7 +377,8 @@ class _AdjointReads(ast.NodeTransformer):
     """A template's expression instantiated: `d[z]` becomes the adjoint of the step's result and
     template parameters their syntax, in one pass (so an adjoint named like a parameter,
     `dtype`, is not replaced again). Calls of `unbroadcast` learn which step's result their
-    gradient has the shape of (`result_of`), so optimize can drop the ones that sum over nothing."""
+    gradient has the shape of (`result_of`, for elementwise steps, whose templates unbroadcast
+    d[z] times operands), so optimize can drop the ones that sum over nothing."""
 
     def __init__(self, mapping, adjoint_name, result):
         self.mapping, self.adjoint_name, self.result = mapping, adjoint_name, result
@@ -385,7 +388,7 @@ class _AdjointReads(ast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id == "unbroadcast":
+        if isinstance(node.func, ast.Name) and node.func.id == "unbroadcast" and self.result is not None:
             node.result_of = self.result
         return node
 

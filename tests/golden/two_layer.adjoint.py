@@ -25,7 +25,7 @@ def TwoLayer_construct_adjoint(w1, b1, w2, x, target, dloss, dy):
     dw2 = h.T @ dy
     # line 33: h = ops.tanh(self.matmul(x, self.w1) + self.b1)
     dt2 = dh * (1 - h * h)
-    db1 = unbroadcast(dt2, b1)
+    db1 = dt2.sum(axis=0)
     dx = dt2 @ w1.T
     dw1 = x.T @ dt2
     return dx, dtarget, dw1, db1, dw2
