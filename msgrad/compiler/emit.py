@@ -166,6 +166,9 @@ _origins = {}                 # generated file name -> the Source of the program
 
 def emit(module, program, kind="adjoint"):
     """Compile `module` (from optimize) into a function; return (function, source text)."""
+    fn = module.body[-1]
+    if fn.body and isinstance(fn.body[0], Comment) and fn.body[0].text == "backward":
+        fn.body = fn.body[1:]                # no forward statement is left to set it apart from
     namespace, text = _compile(module, program, kind)
     return namespace[module.body[-1].name], text
 
