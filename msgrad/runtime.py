@@ -53,6 +53,11 @@ def matmul_grad_y(g, x, y):
     return unbroadcast(np.matmul(np.swapaxes(x, -1, -2), g), y)
 
 
+def reshape_like(g, x):
+    """`g` in the shape of `x` (the adjoint of reshapes: x gives only its shape)."""
+    return np.reshape(g, np.shape(x))
+
+
 def check_sens(sens, out, index=None):
     """Stop with a clear error when the output gradient given by the caller does not fit the output."""
     if np.shape(sens) != np.shape(out):

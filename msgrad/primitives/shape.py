@@ -2,6 +2,7 @@
 dropped axes, joining, splitting, repeating and gathering."""
 import numpy as np
 
+from .. import runtime
 from .core import Domain, adjoint, d, primitive, static, t, tangent
 from ..runtime import undiagonal, unbroadcast, unrepeat, unsplit, untake, untake_along_axis, untile
 
@@ -14,12 +15,28 @@ def reshape(x, *, shape):
 
 @adjoint(reshape)
 def _(z, x, *, shape):
-    d[x] = np.reshape(d[z], np.shape(x))
+    d[x] = reshape_like(d[z], x)
 
 
 @tangent(reshape)
 def _(z, x, *, shape):
     t[z] = np.reshape(t[x], shape)
+
+
+# Adjoints reshape to an operand's shape through this one: np.reshape(g, np.shape(x)) would pass
+# that shape as reshape's static argument, which compiled again (higher orders) is a run-time value.
+reshape_like = primitive(runtime.reshape_like, domain=Domain(shape_only=("x",), cases=tuple(
+    (shapes, {}) for shapes in [((6,), (2, 3)), ((2, 3), (3, 2)), ((1, 3, 1), (3,)), ((), (1, 1)), ((2, 3), (2, 3))])))
+
+
+@adjoint(reshape_like)
+def _(z, g, x):
+    d[g] = reshape_like(d[z], g)
+
+
+@tangent(reshape_like)
+def _(z, g, x):
+    t[z] = reshape_like(t[g], x)
 
 
 @primitive(domain=Domain(cases=((((2, 3),), {}), (((2, 3, 4),), {"axes": (2, 0, 1)}))))
@@ -70,7 +87,7 @@ def expand_dims(x, *, axis):
 
 @adjoint(expand_dims)
 def _(z, x, *, axis):
-    d[x] = np.reshape(d[z], np.shape(x))
+    d[x] = reshape_like(d[z], x)
 
 
 @tangent(expand_dims)
@@ -86,7 +103,7 @@ def squeeze(x, *, axis=None):
 
 @adjoint(squeeze)
 def _(z, x, *, axis):
-    d[x] = np.reshape(d[z], np.shape(x))
+    d[x] = reshape_like(d[z], x)
 
 
 @tangent(squeeze)
@@ -105,12 +122,12 @@ def flatten(x, *, start_dim=0, end_dim=-1):
 
 @adjoint(flatten)
 def _(z, x, *, start_dim, end_dim):
-    d[x] = np.reshape(d[z], np.shape(x))
+    d[x] = reshape_like(d[z], x)
 
 
 @tangent(flatten)
 def _(z, x, *, start_dim, end_dim):
-    t[z] = np.reshape(t[x], np.shape(z))
+    t[z] = reshape_like(t[x], z)
 
 
 @primitive(domain=Domain(cases=((((1, 3),), {"shape": (2, 3)}), (((3,),), {"shape": (2, 2, 3)}),
