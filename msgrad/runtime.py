@@ -58,6 +58,11 @@ def reshape_like(g, x):
     return np.reshape(g, np.shape(x))
 
 
+def cast_like(g, x):
+    """`g` cast to the dtype of `x` (the adjoint of casts: x gives only its dtype)."""
+    return g.astype(x.dtype)
+
+
 def check_sens(sens, out, index=None):
     """Stop with a clear error when the output gradient given by the caller does not fit the output."""
     if np.shape(sens) != np.shape(out):

@@ -3,7 +3,7 @@ from .core import TABLE, Primitive, Symbol, entry_point, reaches, tracing
 from .elementwise import (add, subtract, multiply, divide, power, negative, maximum, minimum,
                           exp, log, sin, cos, tanh, sqrt, abs, square, rsqrt, reciprocal, log1p,
                           expm1, exp2, log2, log10, erf, tan, sinh, cosh, arcsin, arccos, arctan,
-                          arcsinh, arccosh, arctanh, arctan2, mod, clip, where, cast, sign, floor,
+                          arcsinh, arccosh, arctanh, arctan2, mod, clip, where, cast, cast_like, sign, floor,
                           ceil, round, floor_divide, xlogy, hypot, logaddexp, lerp, addcmul,
                           addcdiv, sinc, deg2rad, rad2deg)
 from .comparisons import (greater, greater_equal, less, less_equal, equal, not_equal, logical_and,
