@@ -63,6 +63,18 @@ def cast_like(g, x):
     return g.astype(x.dtype)
 
 
+def piece_like(g, x, axis, last=False):
+    """The first slices of `g` along `axis`, as many as `x` has there (with `last`, the last
+    ones): the gradient of one operand of a concatenation."""
+    return np.split(g, [np.shape(g)[axis] - np.shape(x)[axis] if last else np.shape(x)[axis]], axis)[int(last)]
+
+
+def pad_like(h, g, axis, last=False):
+    """`h` padded with zeros along `axis` to the shape of `g`: after it, or before it with
+    `last` (the adjoint of piece_like)."""
+    return unsplit(h, g, [np.shape(g)[axis] - np.shape(h)[axis] if last else np.shape(h)[axis]], int(last), axis)
+
+
 def check_sens(sens, out, index=None):
     """Stop with a clear error when the output gradient given by the caller does not fit the output."""
     if np.shape(sens) != np.shape(out):

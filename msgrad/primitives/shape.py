@@ -188,13 +188,42 @@ def concatenate(x, y, *, axis=0):
 
 @adjoint(concatenate)
 def _(z, x, y, *, axis):
-    d[x] = np.split(d[z], [np.shape(x)[axis]], axis=axis)[0]
-    d[y] = np.split(d[z], [np.shape(x)[axis]], axis=axis)[1]
+    d[x] = piece_like(d[z], x, axis)
+    d[y] = piece_like(d[z], y, axis, True)
 
 
 @tangent(concatenate)
 def _(z, x, y, *, axis):
-    t[z] = unsplit(t[x], z, [np.shape(x)[axis]], 0, axis) + unsplit(t[y], z, [np.shape(x)[axis]], 1, axis)
+    t[z] = pad_like(t[x], z, axis) + pad_like(t[y], z, axis, True)
+
+
+# concatenate's operands take their pieces by their own lengths, known only at run time.
+piece_like = primitive(runtime.piece_like, static=("axis", "last"), domain=Domain(shape_only=("x",), cases=(
+    (((2, 3), (2, 1)), {"axis": 1}), (((2, 3), (2, 2)), {"axis": 1, "last": True}),
+    (((3, 3), (1, 3)), {"axis": 0}), (((3, 2), (2, 3)), {"axis": -2, "last": True}))))
+pad_like = primitive(runtime.pad_like, static=("axis", "last"), domain=Domain(shape_only=("g",), cases=(
+    (((2, 1), (2, 3)), {"axis": 1}), (((2, 2), (2, 3)), {"axis": 1, "last": True}),
+    (((1, 3), (3, 3)), {"axis": 0}), (((2, 2), (3, 2)), {"axis": -2, "last": True}))))
+
+
+@adjoint(piece_like)
+def _(z, g, x, *, axis, last):
+    d[g] = pad_like(d[z], g, axis, last)
+
+
+@tangent(piece_like)
+def _(z, g, x, *, axis, last):
+    t[z] = piece_like(t[g], x, axis, last)
+
+
+@adjoint(pad_like)
+def _(z, h, g, *, axis, last):
+    d[h] = piece_like(d[z], h, axis, last)
+
+
+@tangent(pad_like)
+def _(z, h, g, *, axis, last):
+    t[z] = pad_like(t[h], g, axis, last)
 
 
 @primitive(domain=Domain(cases=((((2, 4),), {"sections": 2, "index": 1, "axis": 1}),
