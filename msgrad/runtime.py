@@ -75,6 +75,11 @@ def pad_like(h, g, axis, last=False):
     return unsplit(h, g, [np.shape(g)[axis] - np.shape(h)[axis] if last else np.shape(h)[axis]], int(last), axis)
 
 
+def eye_like(x):
+    """Ones on the main diagonal of a matrix of x's shape and dtype, zeros elsewhere."""
+    return np.eye(*np.shape(x), dtype=x.dtype)
+
+
 def check_sens(sens, out, index=None):
     """Stop with a clear error when the output gradient given by the caller does not fit the output."""
     if np.shape(sens) != np.shape(out):

@@ -14,7 +14,7 @@ from .linalg import matmul, tensordot, einsum, einsum_operands
 from .shape import (reshape, transpose, swapaxes, expand_dims, squeeze, flatten, broadcast_to, broadcast_like,
                     tile, concatenate, split_piece, gather, take_along_axis, concat, stack, split, flip,
                     roll, tril, triu, diagonal, trace, repeat_interleave, reshape_like, piece_like, pad_like)
-from .creation import zeros_like, ones_like, eye, one_hot
+from .creation import zeros_like, ones_like, eye, eye_like, one_hot
 from .nn import (relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax, log_softmax,  # noqa: F401
                  dropout_mask, dropout, conv2d, bias_add, max_pool2d, max_pool2d_indices, avg_pool2d,
                  adaptive_avg_pool2d, standardize, batch_norm_train, batch_norm_eval, cross_entropy,

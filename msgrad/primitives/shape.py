@@ -396,7 +396,7 @@ def trace(x):
 
 @adjoint(trace)
 def _(z, x):
-    d[x] = d[z] * np.eye(*np.shape(x))
+    d[x] = d[z] * eye_like(x)
 
 
 @tangent(trace)
