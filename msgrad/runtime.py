@@ -259,6 +259,16 @@ def standardize_grad(g, z, x, axis, eps):
         np.var(x, axis, keepdims=True) + eps)
 
 
+def standardize_grad_from(g, z, x, begin_axis, eps):
+    """standardize_grad over the axes from begin_axis on (layer normalization's statistics)."""
+    return standardize_grad(g, z, x, axes_from(x, begin_axis), eps)
+
+
+def batch_standardize_grad(g, z, x, eps):
+    """standardize_grad over all axes but the channel axis 1 (batch normalization's statistics)."""
+    return standardize_grad(g, z, x, channel_axes(x), eps)
+
+
 def channel_axes(x):
     """The axes of an (N, C, ...) array other than its channel axis 1."""
     return (0,) + tuple(range(2, np.ndim(x)))
