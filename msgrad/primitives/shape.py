@@ -375,7 +375,7 @@ def _(z, x, *, k):
                                 (((2, 3, 4),), {"offset": -1, "axis1": 2, "axis2": 0}))))
 def diagonal(x, *, offset=0, axis1=0, axis2=1):
     """The diagonal of each (axis1, axis2) plane, along a last axis (np.diagonal, ops.diagonal)."""
-    return np.diagonal(x, offset, axis1, axis2).copy()
+    return np.copy(np.diagonal(x, offset, axis1, axis2))     # np.diagonal gives a read-only view
 
 
 @adjoint(diagonal)
