@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from msgrad import runtime
+from msgrad.compiler.emit import generated_globals
 from msgrad.compiler.reverse import _Substitute, _constant, _fold
 from msgrad.compiler.tangent import tangent_expression
 from msgrad.primitives import TABLE
@@ -21,7 +21,7 @@ from msgrad.primitives import TABLE
 from test_table import DIFFERENTIABLE, cases, operands
 
 FEWER = settings(max_examples=max(1, settings.default.max_examples * 2 // 5))   # for the side checks
-NAMESPACE = {"np": np, **{k: v for k, v in vars(runtime).items() if not k.startswith("_")}}
+NAMESPACE = generated_globals()      # what generated code reads: np, the runtime, primitives by name
 
 
 def _entries(least_free=1):
@@ -39,8 +39,8 @@ def _entries(least_free=1):
 
 
 def _free(prim):
-    """The operands that have tangents (all but the Domain's fixed ones)."""
-    return [a for a in prim.operands if a not in (prim.domain.fixed or {})]
+    """The operands that have tangents (all but the Domain's fixed and shape_only ones)."""
+    return [a for a in prim.operands if a not in (prim.domain.fixed or {}) and a not in prim.domain.shape_only]
 
 
 def _point(prim, data, shapes, static):
