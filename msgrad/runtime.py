@@ -53,6 +53,33 @@ def matmul_grad_y(g, x, y):
     return unbroadcast(np.matmul(np.swapaxes(x, -1, -2), g), y)
 
 
+def reshape_like(g, x):
+    """`g` in the shape of `x` (the adjoint of reshapes: x gives only its shape)."""
+    return np.reshape(g, np.shape(x))
+
+
+def cast_like(g, x):
+    """`g` cast to the dtype of `x` (the adjoint of casts: x gives only its dtype)."""
+    return g.astype(x.dtype)
+
+
+def piece_like(g, x, axis, last=False):
+    """The first slices of `g` along `axis`, as many as `x` has there (with `last`, the last
+    ones): the gradient of one operand of a concatenation."""
+    return np.split(g, [np.shape(g)[axis] - np.shape(x)[axis] if last else np.shape(x)[axis]], axis)[int(last)]
+
+
+def pad_like(h, g, axis, last=False):
+    """`h` padded with zeros along `axis` to the shape of `g`: after it, or before it with
+    `last` (the adjoint of piece_like)."""
+    return unsplit(h, g, [np.shape(g)[axis] - np.shape(h)[axis] if last else np.shape(h)[axis]], int(last), axis)
+
+
+def eye_like(x):
+    """Ones on the main diagonal of a matrix of x's shape and dtype, zeros elsewhere."""
+    return np.eye(*np.shape(x), dtype=x.dtype)
+
+
 def check_sens(sens, out, index=None):
     """Stop with a clear error when the output gradient given by the caller does not fit the output."""
     if np.shape(sens) != np.shape(out):
@@ -230,6 +257,16 @@ def standardize_grad(g, z, x, axis, eps):
     """The gradient of z = (x - mean) / sqrt(var + eps), both statistics taken over `axis`."""
     return (g - np.mean(g, axis, keepdims=True) - z * np.mean(g * z, axis, keepdims=True)) / np.sqrt(
         np.var(x, axis, keepdims=True) + eps)
+
+
+def standardize_grad_from(g, z, x, begin_axis, eps):
+    """standardize_grad over the axes from begin_axis on (layer normalization's statistics)."""
+    return standardize_grad(g, z, x, axes_from(x, begin_axis), eps)
+
+
+def batch_standardize_grad(g, z, x, eps):
+    """standardize_grad over all axes but the channel axis 1 (batch normalization's statistics)."""
+    return standardize_grad(g, z, x, channel_axes(x), eps)
 
 
 def channel_axes(x):

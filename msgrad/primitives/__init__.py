@@ -3,7 +3,7 @@ from .core import TABLE, Primitive, Symbol, entry_point, reaches, tracing
 from .elementwise import (add, subtract, multiply, divide, power, negative, maximum, minimum,
                           exp, log, sin, cos, tanh, sqrt, abs, square, rsqrt, reciprocal, log1p,
                           expm1, exp2, log2, log10, erf, tan, sinh, cosh, arcsin, arccos, arctan,
-                          arcsinh, arccosh, arctanh, arctan2, mod, clip, where, cast, sign, floor,
+                          arcsinh, arccosh, arctanh, arctan2, mod, clip, where, cast, cast_like, sign, floor,
                           ceil, round, floor_divide, xlogy, hypot, logaddexp, lerp, addcmul,
                           addcdiv, sinc, deg2rad, rad2deg)
 from .comparisons import (greater, greater_equal, less, less_equal, equal, not_equal, logical_and,
@@ -13,8 +13,8 @@ from .reductions import (reduce_sum, reduce_mean, reduce_prod, reduce_max, reduc
 from .linalg import matmul, tensordot, einsum, einsum_operands
 from .shape import (reshape, transpose, swapaxes, expand_dims, squeeze, flatten, broadcast_to, broadcast_like,
                     tile, concatenate, split_piece, gather, take_along_axis, concat, stack, split, flip,
-                    roll, tril, triu, diagonal, trace, repeat_interleave)
-from .creation import zeros_like, ones_like, eye, one_hot
+                    roll, tril, triu, diagonal, trace, repeat_interleave, reshape_like, piece_like, pad_like)
+from .creation import zeros_like, ones_like, eye, eye_like, one_hot
 from .nn import (relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax, log_softmax,  # noqa: F401
                  dropout_mask, dropout, conv2d, bias_add, max_pool2d, max_pool2d_indices, avg_pool2d,
                  adaptive_avg_pool2d, standardize, batch_norm_train, batch_norm_eval, cross_entropy,

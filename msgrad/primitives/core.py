@@ -211,11 +211,22 @@ def _parse_function(fn):
 
 def _inline_form(impl):
     """The expression `impl` returns, if its body is that one return and it reads only its own
-    parameters and `np` (so the generated code can hold it inline instead of a call)."""
+    parameters and `np` (so the generated code can hold it inline instead of a call), and passes
+    no array's shape, ndim, size or dtype to a call: numpy takes those as static arguments
+    (np.reshape's shape), which compiled again (higher orders) are known only at run time; such
+    an implementation stays a call, which reaches its primitive."""
     fn = _parse_function(impl)
     body = [s for s in fn.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
     if len(body) != 1 or not isinstance(body[0], ast.Return):
         return None
     params = {a.arg for a in fn.args.args + fn.args.kwonlyargs} | {"np"}
     names = {n.id for n in ast.walk(body[0].value) if isinstance(n, ast.Name)}
-    return body[0].value if names <= params else None
+    return body[0].value if names <= params and not _passes_run_time_values(body[0].value) else None
+
+
+def _passes_run_time_values(expr):
+    """Whether an argument of a call in `expr` reads an array's shape, ndim, size or dtype."""
+    arguments = [a for call in ast.walk(expr) if isinstance(call, ast.Call)
+                 for a in call.args + [k.value for k in call.keywords]]
+    return any(isinstance(n, ast.Attribute) and n.attr in {"shape", "ndim", "size", "dtype"}
+               for a in arguments for n in ast.walk(a))

@@ -1,6 +1,7 @@
 """Arrays made from another array's shape or values; no gradient flows through them."""
 import numpy as np
 
+from .. import runtime
 from .core import primitive, reaches
 
 
@@ -18,6 +19,9 @@ def ones_like(x, *, dtype=None):
 def eye(*, n, m=None, k=0, dtype="float64"):
     """Ones on the k-th diagonal of an n x m matrix (n x n without m), zeros elsewhere."""
     return np.eye(n, m, k, dtype=dtype)
+
+
+eye_like = primitive(runtime.eye_like, differentiable=False)    # trace's adjoint: np.eye of a run-time shape
 
 
 @primitive(differentiable=False)

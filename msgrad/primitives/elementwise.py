@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from .. import runtime
 from .core import Domain, adjoint, d, primitive, reaches, t, tangent
 from ..runtime import unbroadcast
 
@@ -594,12 +595,27 @@ def cast(x, *, dtype):
 
 @adjoint(cast)
 def _(z, x, *, dtype):
-    d[x] = d[z].astype(x.dtype)
+    d[x] = cast_like(d[z], x)
 
 
 @tangent(cast)
 def _(z, x, *, dtype):
     t[z] = t[x].astype(dtype)
+
+
+# cast's adjoint casts to its operand's dtype through this one: d[z].astype(x.dtype) would pass
+# a dtype known only at run time as cast's static argument when compiled again (higher orders).
+cast_like = primitive(runtime.cast_like, domain=Domain(shape_only=("x",), shapes="same"))
+
+
+@adjoint(cast_like)
+def _(z, g, x):
+    d[g] = cast_like(d[z], g)
+
+
+@tangent(cast_like)
+def _(z, g, x):
+    t[z] = cast_like(t[g], x)
 
 
 @primitive(differentiable=False, elementwise=True)

@@ -453,7 +453,7 @@ batch_standardize = primitive(runtime.batch_standardize, static=("eps",), domain
 
 @adjoint(batch_standardize)
 def _(z, x, *, eps):
-    d[x] = standardize_grad(d[z], z, x, channel_axes(x), eps)
+    d[x] = batch_standardize_grad(d[z], z, x, eps)
 
 
 @tangent(batch_standardize)
@@ -694,3 +694,25 @@ def _cross_entropy_grad_weight(g, logits, target, weight, ignore_index, reductio
 reaches(_cross_entropy_grad_logits, runtime.cross_entropy_grad_logits)
 reaches(_cross_entropy_grad_target, runtime.cross_entropy_grad_target)
 reaches(_cross_entropy_grad_weight, runtime.cross_entropy_grad_weight)
+
+
+# -- normalization's gradients over axes that depend on the rank --------------------------------------
+# Generated code calls the runtime's standardize_grad_from and batch_standardize_grad, which find
+# their axes from x's rank; compiled again, each is traced into standardize_grad over static axes
+# of arrays flattened from the first of those on: the last axis, or axes 0 and 2 after the channels.
+
+def _standardize_grad_flattened(g, z, x, start_dim, axis, eps):
+    flat = [S.flatten(v, start_dim=start_dim) for v in (g, z, x)]
+    return S.reshape_like(standardize_grad(*flat, axis, eps), x)
+
+
+def _standardize_grad_from(g, z, x, begin_axis, eps):
+    return _standardize_grad_flattened(g, z, x, begin_axis, (-1,), eps)
+
+
+def _batch_standardize_grad(g, z, x, eps):
+    return _standardize_grad_flattened(g, z, x, 2, (0, 2), eps)
+
+
+reaches(_standardize_grad_from, runtime.standardize_grad_from)
+reaches(_batch_standardize_grad, runtime.batch_standardize_grad)

@@ -59,13 +59,13 @@ def _(z, x, y, *, equation):
     if einsum_summed_axes(equation, 0) == ():
         d[x] = np.einsum(einsum_grad_equation(equation, 0), d[z], y)
     else:
-        d[x] = np.broadcast_to(np.expand_dims(np.einsum(einsum_grad_equation(equation, 0), d[z], y),
-                                              einsum_summed_axes(equation, 0)), np.shape(x))
+        d[x] = broadcast_like(np.expand_dims(np.einsum(einsum_grad_equation(equation, 0), d[z], y),
+                                             einsum_summed_axes(equation, 0)), x)
     if einsum_summed_axes(equation, 1) == ():
         d[y] = np.einsum(einsum_grad_equation(equation, 1), d[z], x)
     else:
-        d[y] = np.broadcast_to(np.expand_dims(np.einsum(einsum_grad_equation(equation, 1), d[z], x),
-                                              einsum_summed_axes(equation, 1)), np.shape(y))
+        d[y] = broadcast_like(np.expand_dims(np.einsum(einsum_grad_equation(equation, 1), d[z], x),
+                                             einsum_summed_axes(equation, 1)), y)
 
 
 @tangent(einsum)

@@ -338,12 +338,12 @@ def standardize(x, *, begin_axis, eps):
 
 @adjoint(standardize)
 def _(z, x, *, begin_axis, eps):
-    d[x] = standardize_grad(d[z], z, x, axes_from(x, begin_axis), eps)
+    d[x] = standardize_grad_from(d[z], z, x, begin_axis, eps)
 
 
 @tangent(standardize)
 def _(z, x, *, begin_axis, eps):
-    t[z] = standardize_grad(t[x], z, x, axes_from(x, begin_axis), eps)       # its Jacobian is symmetric
+    t[z] = standardize_grad_from(t[x], z, x, begin_axis, eps)       # its Jacobian is symmetric
 
 
 @primitive(domain=Domain(cases=((((4, 3), (3,), (3,)), {"eps": 0.01}),
@@ -355,14 +355,14 @@ def batch_norm_train(x, weight, bias, *, eps=1e-5):
 
 @adjoint(batch_norm_train)
 def _(z, x, weight, bias, *, eps):
-    d[x] = standardize_grad(d[z] * channels(weight, x), batch_standardize(x, eps), x, channel_axes(x), eps)
+    d[x] = batch_standardize_grad(d[z] * channels(weight, x), batch_standardize(x, eps), x, eps)
     d[weight] = sum_to_channels(d[z] * batch_standardize(x, eps))
     d[bias] = sum_to_channels(d[z])
 
 
 @tangent(batch_norm_train)
 def _(z, x, weight, bias, *, eps):
-    t[z] = (standardize_grad(t[x], batch_standardize(x, eps), x, channel_axes(x), eps) * channels(weight, x)
+    t[z] = (batch_standardize_grad(t[x], batch_standardize(x, eps), x, eps) * channels(weight, x)
             + batch_standardize(x, eps) * channels(t[weight], x) + channels(t[bias], x))
 
 

@@ -136,7 +136,7 @@ def cumsum(x, *, axis=None):
 @adjoint(cumsum)
 def _(z, x, *, axis):
     if axis is None:
-        d[x] = np.reshape(np.cumsum(d[z][::-1])[::-1], np.shape(x))
+        d[x] = reshape_like(np.cumsum(d[z][::-1])[::-1], x)
     else:
         d[x] = np.flip(np.cumsum(np.flip(d[z], axis), axis), axis)
 

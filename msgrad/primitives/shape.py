@@ -2,6 +2,7 @@
 dropped axes, joining, splitting, repeating and gathering."""
 import numpy as np
 
+from .. import runtime
 from .core import Domain, adjoint, d, primitive, static, t, tangent
 from ..runtime import undiagonal, unbroadcast, unrepeat, unsplit, untake, untake_along_axis, untile
 
@@ -14,12 +15,28 @@ def reshape(x, *, shape):
 
 @adjoint(reshape)
 def _(z, x, *, shape):
-    d[x] = np.reshape(d[z], np.shape(x))
+    d[x] = reshape_like(d[z], x)
 
 
 @tangent(reshape)
 def _(z, x, *, shape):
     t[z] = np.reshape(t[x], shape)
+
+
+# Adjoints reshape to an operand's shape through this one: np.reshape(g, np.shape(x)) would pass
+# that shape as reshape's static argument, which compiled again (higher orders) is a run-time value.
+reshape_like = primitive(runtime.reshape_like, domain=Domain(shape_only=("x",), cases=tuple(
+    (shapes, {}) for shapes in [((6,), (2, 3)), ((2, 3), (3, 2)), ((1, 3, 1), (3,)), ((), (1, 1)), ((2, 3), (2, 3))])))
+
+
+@adjoint(reshape_like)
+def _(z, g, x):
+    d[g] = reshape_like(d[z], g)
+
+
+@tangent(reshape_like)
+def _(z, g, x):
+    t[z] = reshape_like(t[g], x)
 
 
 @primitive(domain=Domain(cases=((((2, 3),), {}), (((2, 3, 4),), {"axes": (2, 0, 1)}))))
@@ -70,7 +87,7 @@ def expand_dims(x, *, axis):
 
 @adjoint(expand_dims)
 def _(z, x, *, axis):
-    d[x] = np.reshape(d[z], np.shape(x))
+    d[x] = reshape_like(d[z], x)
 
 
 @tangent(expand_dims)
@@ -86,7 +103,7 @@ def squeeze(x, *, axis=None):
 
 @adjoint(squeeze)
 def _(z, x, *, axis):
-    d[x] = np.reshape(d[z], np.shape(x))
+    d[x] = reshape_like(d[z], x)
 
 
 @tangent(squeeze)
@@ -105,12 +122,12 @@ def flatten(x, *, start_dim=0, end_dim=-1):
 
 @adjoint(flatten)
 def _(z, x, *, start_dim, end_dim):
-    d[x] = np.reshape(d[z], np.shape(x))
+    d[x] = reshape_like(d[z], x)
 
 
 @tangent(flatten)
 def _(z, x, *, start_dim, end_dim):
-    t[z] = np.reshape(t[x], np.shape(z))
+    t[z] = reshape_like(t[x], z)
 
 
 @primitive(domain=Domain(cases=((((1, 3),), {"shape": (2, 3)}), (((3,),), {"shape": (2, 2, 3)}),
@@ -171,13 +188,42 @@ def concatenate(x, y, *, axis=0):
 
 @adjoint(concatenate)
 def _(z, x, y, *, axis):
-    d[x] = np.split(d[z], [np.shape(x)[axis]], axis=axis)[0]
-    d[y] = np.split(d[z], [np.shape(x)[axis]], axis=axis)[1]
+    d[x] = piece_like(d[z], x, axis)
+    d[y] = piece_like(d[z], y, axis, True)
 
 
 @tangent(concatenate)
 def _(z, x, y, *, axis):
-    t[z] = unsplit(t[x], z, [np.shape(x)[axis]], 0, axis) + unsplit(t[y], z, [np.shape(x)[axis]], 1, axis)
+    t[z] = pad_like(t[x], z, axis) + pad_like(t[y], z, axis, True)
+
+
+# concatenate's operands take their pieces by their own lengths, known only at run time.
+piece_like = primitive(runtime.piece_like, static=("axis", "last"), domain=Domain(shape_only=("x",), cases=(
+    (((2, 3), (2, 1)), {"axis": 1}), (((2, 3), (2, 2)), {"axis": 1, "last": True}),
+    (((3, 3), (1, 3)), {"axis": 0}), (((3, 2), (2, 3)), {"axis": -2, "last": True}))))
+pad_like = primitive(runtime.pad_like, static=("axis", "last"), domain=Domain(shape_only=("g",), cases=(
+    (((2, 1), (2, 3)), {"axis": 1}), (((2, 2), (2, 3)), {"axis": 1, "last": True}),
+    (((1, 3), (3, 3)), {"axis": 0}), (((2, 2), (3, 2)), {"axis": -2, "last": True}))))
+
+
+@adjoint(piece_like)
+def _(z, g, x, *, axis, last):
+    d[g] = pad_like(d[z], g, axis, last)
+
+
+@tangent(piece_like)
+def _(z, g, x, *, axis, last):
+    t[z] = piece_like(t[g], x, axis, last)
+
+
+@adjoint(pad_like)
+def _(z, h, g, *, axis, last):
+    d[h] = piece_like(d[z], h, axis, last)
+
+
+@tangent(pad_like)
+def _(z, h, g, *, axis, last):
+    t[z] = pad_like(t[h], g, axis, last)
 
 
 @primitive(domain=Domain(cases=((((2, 4),), {"sections": 2, "index": 1, "axis": 1}),
@@ -329,7 +375,7 @@ def _(z, x, *, k):
                                 (((2, 3, 4),), {"offset": -1, "axis1": 2, "axis2": 0}))))
 def diagonal(x, *, offset=0, axis1=0, axis2=1):
     """The diagonal of each (axis1, axis2) plane, along a last axis (np.diagonal, ops.diagonal)."""
-    return np.diagonal(x, offset, axis1, axis2).copy()
+    return np.copy(np.diagonal(x, offset, axis1, axis2))     # np.diagonal gives a read-only view
 
 
 @adjoint(diagonal)
@@ -350,7 +396,7 @@ def trace(x):
 
 @adjoint(trace)
 def _(z, x):
-    d[x] = d[z] * np.eye(*np.shape(x))
+    d[x] = d[z] * eye_like(x)
 
 
 @tangent(trace)
