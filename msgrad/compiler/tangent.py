@@ -157,7 +157,7 @@ class _Tangents(_Reverser):
                 if complete or not op.prim.elementwise or not any(
                         is_symbol(a) and tangents[p] is None for p, a in zip(params[1:], op.args)):
                     return expr
-                return _call("np.broadcast_to", expr, _call("np.shape", ast.Name(op.target, ast.Load())))
+                return _call("broadcast_like", expr, ast.Name(op.target, ast.Load()))
         return _call("np.zeros_like", ast.Name(op.target, ast.Load()))
 
     def tangent_call(self, call):
