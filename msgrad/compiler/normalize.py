@@ -704,6 +704,8 @@ class _Normalizer(ProgramBuilder):
 
     # -- helpers --------------------------------------------------------------------------------
     def binary(self, op, left, right):
+        if isinstance(op, ast.Mult) and is_symbol(left) and left is right:    # q * q: one operand, one adjoint
+            return self.apply(P.square, (left,), {}, self.stmt)
         if is_symbol(left) or is_symbol(right):
             return self.apply(_OPERATORS[type(op)], (left, right), {}, self.stmt)
         try:
