@@ -72,6 +72,8 @@ class _Reverser:
         return self.commented(block, self.forward_step)
 
     def forward_step(self, step):
+        if isinstance(step, Op) and step.prim.effect:       # run for what it changes in place
+            return [ast.Expr(self.forward_expr(step))]
         if isinstance(step, Op):
             expr = self.forward_expr(step)
             if id(step) in self.casts:                   # MindSpore's dtype, where numpy's differs

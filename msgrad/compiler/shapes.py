@@ -76,8 +76,8 @@ def _loop(loop, env, seen, casts):
 
 def _evaluate(op, env, casts):
     args = [env.get(a.name, _UNKNOWN) if is_symbol(a) else a for a in op.args]
-    if any(a is _UNKNOWN for a in args) or _selects_by_mask(op, args):
-        return _UNKNOWN
+    if any(a is _UNKNOWN for a in args) or _selects_by_mask(op, args) or op.prim.effect:
+        return _UNKNOWN                      # (an effect would change the stand-ins, or constants)
     try:
         result = op.prim.impl(*args, **op.static)
     except Exception:

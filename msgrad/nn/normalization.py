@@ -1,10 +1,8 @@
 """Normalization layers, as MindSpore spells them: `nn.BatchNorm1d`, `nn.BatchNorm2d`, `nn.LayerNorm`.
 
-BatchNorm's moving statistics: MindSpore's BatchNorm primitive updates moving_mean and
-moving_variance in place during a training forward pass. msgrad's compiler does not write
-Parameters, so an eager call (`net(x)` in training mode) updates them after construct has run,
-and the code msgrad generates for gradients (GradOperation) computes with the batch's statistics
-but leaves the moving ones as they were."""
+BatchNorm's moving statistics: as MindSpore's BatchNorm primitive does, a training forward pass
+updates moving_mean and moving_variance in place, eagerly and in the code msgrad generates for
+gradients alike (the update_moving_statistics primitive)."""
 import numpy as np
 
 from .. import dtype as mstype, ops
@@ -56,23 +54,7 @@ class _BatchNorm(Cell):
 
     def __call__(self, x):
         self._check_input_dim(np.ndim(x))
-        output = super().__call__(x)
-        if self._uses_batch_statistics():
-            self._update_moving_statistics(np.asarray(x))
-        return output
-
-    def _uses_batch_statistics(self):
-        return self.training if self.use_batch_statistics is None else self.use_batch_statistics
-
-    def _update_moving_statistics(self, x):
-        """What MindSpore's BatchNorm primitive does in place after a training step."""
-        axes = tuple(i for i in range(x.ndim) if i != 1)
-        count = x.size // x.shape[1]
-        mean = x.mean(axes)
-        unbiased = x.var(axes) * (count / max(count - 1, 1))
-        m = self.momentum
-        self.moving_mean.set_data((1 - m) * self.moving_mean.asnumpy() + m * mean)
-        self.moving_variance.set_data((1 - m) * self.moving_variance.asnumpy() + m * unbiased)
+        return super().__call__(x)
 
 
 class BatchNorm1d(_BatchNorm):

@@ -119,9 +119,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
 
 @reaches
 def batch_norm(input_x, running_mean, running_var, weight, bias, training=False, momentum=0.1, eps=1e-5):
-    """Batch normalization along the channel axis 1. In training, the batch's statistics;
-    msgrad does not update running_mean and running_var (MindSpore does, in place)."""
+    """Batch normalization along the channel axis 1. In training, the batch's statistics, and
+    running_mean and running_var take a step towards them, in place, as in MindSpore."""
     if training:
+        N.update_moving_statistics(input_x, running_mean, running_var, momentum=momentum)
         return N.batch_norm_train(input_x, weight, bias, eps=eps)
     return N.batch_norm_eval(input_x, running_mean, running_var, weight, bias, eps=eps)
 

@@ -17,7 +17,7 @@ from .shape import (reshape, transpose, swapaxes, expand_dims, squeeze, flatten,
 from .creation import zeros_like, ones_like, eye, eye_like, one_hot
 from .nn import (relu, relu6, leaky_relu, elu, gelu, sigmoid, softplus, softmax, log_softmax,  # noqa: F401
                  dropout_mask, dropout, conv2d, bias_add, max_pool2d, max_pool2d_indices, avg_pool2d,
-                 adaptive_avg_pool2d, standardize, batch_norm_train, batch_norm_eval, cross_entropy,
+                 adaptive_avg_pool2d, standardize, update_moving_statistics, batch_norm_train, batch_norm_eval, cross_entropy,
                  sparse_softmax_cross_entropy_grad, silu, mish, selu, celu, hardtanh, hardsigmoid,
                  hardswish, softsign, logsigmoid, tanhshrink, softshrink, hardshrink)
 from .control import stop_gradient, identity, length, shape_of, ndim_of, size_of, dtype_of

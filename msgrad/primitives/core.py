@@ -126,18 +126,21 @@ def mindspore_float(result, operands):
     return result if result.dtype == target else result.astype(target)
 
 
-def primitive(impl=None, *, differentiable=True, elementwise=False, domain=None, static=()):
+def primitive(impl=None, *, differentiable=True, elementwise=False, domain=None, static=(), effect=False):
     """Register `impl` as a primitive; the returned Primitive is callable eagerly and when traced.
 
     Generated code leaves out static arguments at their default, so a default must be the one
     the numpy function it passes them to has (`np.take` takes axis=None: gather has none).
     `static` names positional parameters that are static too: a runtime helper that generated
     code calls with its static arguments by position, `unreduce(g, x, axis, keepdims)`.
-    Generated code calls `impl` by the primitive's name, so `impl` reaches the primitive too."""
+    Generated code calls `impl` by the primitive's name, so `impl` reaches the primitive too.
+    An `effect` changes its operands in place (BatchNorm's moving statistics): generated code
+    runs it for that, though nothing reads its result."""
     if impl is None:
         return lambda f: primitive(f, differentiable=differentiable, elementwise=elementwise,
-                                   domain=domain, static=static)
+                                   domain=domain, static=static, effect=effect)
     prim = Primitive(impl, differentiable, elementwise, domain, static)
+    prim.effect = effect
     assert prim.name not in TABLE, prim.name
     TABLE[prim.name] = prim
     reaches(prim, prim, impl)

@@ -346,6 +346,18 @@ def _(z, x, *, begin_axis, eps):
     t[z] = standardize_grad_from(t[x], z, x, begin_axis, eps)       # its Jacobian is symmetric
 
 
+@primitive(differentiable=False, effect=True)
+def update_moving_statistics(x, moving_mean, moving_variance, *, momentum):
+    """What MindSpore's BatchNorm does in a training step, in place: each moving statistic
+    becomes (1 - momentum) * itself + momentum * the batch's (the variance unbiased)."""
+    axes = tuple(i for i in range(np.ndim(x)) if i != 1)
+    count = np.size(x) // np.shape(x)[1]
+    moving_mean *= 1 - momentum
+    moving_mean += momentum * np.mean(x, axes)
+    moving_variance *= 1 - momentum
+    moving_variance += momentum * np.var(x, axes) * (count / max(count - 1, 1))
+
+
 @primitive(domain=Domain(cases=((((4, 3), (3,), (3,)), {"eps": 0.01}),
                                 (((2, 3, 2, 2), (3,), (3,)), {"eps": 0.01}))))
 def batch_norm_train(x, weight, bias, *, eps=1e-5):
