@@ -82,7 +82,7 @@ class Primitive:
     """One operation of the table: numpy implementation, static parameters, adjoint template,
     and the Domain its gradient is checked on."""
 
-    def __init__(self, impl, differentiable=True, elementwise=False, domain=None, static=()):
+    def __init__(self, impl, differentiable=True, elementwise=False, domain=None, static=(), effect=False):
         self.name = impl.__name__
         self.impl = impl
         self.signature = inspect.signature(impl)
@@ -91,6 +91,7 @@ class Primitive:
         self.static_defaults = {p.name: p.default for p in params if p.kind is p.KEYWORD_ONLY or p.name in static}
         self.differentiable = differentiable
         self.elementwise = elementwise   # its result has the broadcast shape of its operands
+        self.effect = effect             # it changes its operands in place (see `primitive`)
         self.domain = domain
         self.adjoint = None          # FunctionDef of the adjoint template
         self.tangent = None          # FunctionDef of the tangent (forward-mode) template
@@ -139,8 +140,7 @@ def primitive(impl=None, *, differentiable=True, elementwise=False, domain=None,
     if impl is None:
         return lambda f: primitive(f, differentiable=differentiable, elementwise=elementwise,
                                    domain=domain, static=static, effect=effect)
-    prim = Primitive(impl, differentiable, elementwise, domain, static)
-    prim.effect = effect
+    prim = Primitive(impl, differentiable, elementwise, domain, static, effect)
     assert prim.name not in TABLE, prim.name
     TABLE[prim.name] = prim
     reaches(prim, prim, impl)
