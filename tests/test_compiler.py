@@ -361,3 +361,15 @@ def test_an_rnns_weight_gradients_are_one_matrix_product_after_the_loop():
         dnext = rows[-1] @ w
     expected_dw = sum(np.outer(r, states[t]) for r, t in zip(rows, reversed(range(5))))
     np.testing.assert_allclose(dw.asnumpy(), expected_dw, rtol=1e-5)
+
+
+def test_code_is_made_for_a_bounded_number_of_argument_shapes():
+    from msgrad.compiler import cache
+    module = load_module('''
+def f(x):
+    return (x * x).sum()
+''')
+    for n in range(1, cache.MAX_SIGNATURES + 6):
+        assert ms.grad(module.f)(ms.Tensor(np.ones(n, np.float32))).asnumpy().tolist() == [2.0] * n
+    program = cache.program_for(module.f, None, (None,))
+    assert sum(key[-1] is not None for key in program.adjoints if isinstance(key, tuple)) == cache.MAX_SIGNATURES

@@ -13,6 +13,7 @@ from .ir import is_symbol
 from .normalize import fingerprint
 
 MAX_PROGRAMS = 8          # per function and input kinds; the oldest is dropped first
+MAX_SIGNATURES = 16       # argument shapes a program gets code made for (then one for any shapes)
 
 _programs = weakref.WeakKeyDictionary()     # function -> {input kinds: [Program, ...]}
 _lock = threading.RLock()
@@ -35,7 +36,11 @@ def program_for(fn, instance, kinds):
 def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, aux=False, again=False,
                 signature=None):
     """The compiled Adjoint of `program` for this choice of gradients (and argument shapes, see
-    adjoint_of), generated on first use."""
+    adjoint_of), generated on first use; past MAX_SIGNATURES argument shapes, code for any."""
+    key = (wrt_inputs, wrt_params, sens_param, value, aux, again, signature)
+    if signature is not None and key not in program.adjoints and \
+            sum(isinstance(k, tuple) and k[-1] is not None for k in program.adjoints) >= MAX_SIGNATURES:
+        signature = None
     return _once(program, (wrt_inputs, wrt_params, sens_param, value, aux, again, signature),
                  lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param, value, aux, again, signature))
 

@@ -86,8 +86,9 @@ class _Gradient:
         signature = _signature(params, inputs)
         plan = self._plans.get((id(program), signature))
         if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
-            specialized = signature if len(self._plans) < _MAX_SIGNATURES else None
-            plan = self._plans[(id(program), signature)] = self._plan(program, params, signature=specialized)
+            if len(self._plans) >= _MAX_PLANS:
+                self._plans.clear()
+            plan = self._plans[(id(program), signature)] = self._plan(program, params, signature=signature)
         self._recent = (Cell.changes, key, program, params, plan)
         self._last = plan.adjoint
         return self._recent
@@ -203,7 +204,7 @@ class _Plan:
     weights: tuple
 
 
-_MAX_SIGNATURES = 8     # argument shapes a gradient function makes code for; more share generic code
+_MAX_PLANS = 64     # programs and argument shapes a gradient function remembers how to call
 
 
 def _key(inputs):
