@@ -25,6 +25,19 @@ from msgrad import Tensor, Parameter
 """
 
 
+# The tutorial's GradNet: a Cell whose construct takes the gradient of another (higher order).
+GRADNET = '''
+class GradNet(nn.Cell):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+        self.grad_op = ops.GradOperation()
+
+    def construct(self, x):
+        return self.grad_op(self.net)(x)
+'''
+
+
 def load_module(source, name=None):
     """Import `source` (with PRELUDE's imports) from a file of its own."""
     path = _modules / f"{name or 'program_%d' % next(_serial)}.py"
