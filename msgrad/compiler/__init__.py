@@ -60,22 +60,21 @@ def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=Fal
     params = [program.params[i] for i in wrt_params]
     output = program.output[0] if aux else program.output
     active = active_values(program, [i.name for i in inputs] + [p.var for p in params], output)
-    known = infer(program, signature) if signature is not None else Known({}, {})
+    known = infer(program, signature) if signature is not None else Known({}, {}, {})
     module = reverse(program, active, inputs, params, sens_param, value, aux=aux, again=again, casts=known.casts)
-    module = optimize(module, program, in_place=set() if again else _floats(program, signature), shapes=known.shapes,
-                      dtypes=known.dtypes)
+    module = optimize(module, program, in_place=set() if again else _in_place(program, signature),
+                      shapes=known.shapes, dtypes=known.dtypes)
     function, source = emit(module, program)
     return Adjoint(function, source, len(leaves(output)) if sens_param else 0, tuple(_callee_sources(program)))
 
 
-def _floats(program, signature):
+def _in_place(program, signature):
     """The arguments whose gradients may be updated in place: Parameters, and inputs known to
     be floats (a float contribution could not go into an integer input's zeros)."""
-    names = [p.var for p in program.params]
-    if signature is not None:
-        inputs = [i.name for i in program.inputs if is_symbol(i)]
-        names += [name for name, (_, dtype) in zip(inputs, signature[len(program.params):]) if dtype.kind == "f"]
-    return set(names)
+    params = {p.var for p in program.params}
+    if signature is None:
+        return params
+    return params | {name for name, (_, dtype) in zip(program.arg_names, signature) if dtype.kind == "f"}
 
 
 def _callee_sources(program, seen=None):

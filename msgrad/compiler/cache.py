@@ -37,11 +37,11 @@ def adjoint_for(program, wrt_inputs, wrt_params, sens_param, value=False, aux=Fa
                 signature=None):
     """The compiled Adjoint of `program` for this choice of gradients (and argument shapes, see
     adjoint_of), generated on first use; past MAX_SIGNATURES argument shapes, code for any."""
-    key = (wrt_inputs, wrt_params, sens_param, value, aux, again, signature)
-    if signature is not None and key not in program.adjoints and \
+    key = (wrt_inputs, wrt_params, sens_param, value, aux, again)
+    if signature is not None and key + (signature,) not in program.adjoints and \
             sum(isinstance(k, tuple) and k[-1] is not None for k in program.adjoints) >= MAX_SIGNATURES:
         signature = None
-    return _once(program, (wrt_inputs, wrt_params, sens_param, value, aux, again, signature),
+    return _once(program, key + (signature,),
                  lambda: adjoint_of(program, wrt_inputs, wrt_params, sens_param, value, aux, again, signature))
 
 

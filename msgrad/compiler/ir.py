@@ -121,6 +121,16 @@ class Program:
     names: object = None          # the NameAllocator that made every name above
     adjoints: dict = field(default_factory=dict)    # what is differentiated -> compiled Adjoint
 
+    @property
+    def arg_names(self):
+        """The generated function's arguments: its Parameters, then its Tensor inputs."""
+        return [p.var for p in self.params] + [i.name for i in self.inputs if is_symbol(i)]
+
+    @property
+    def output_symbols(self):
+        """Its output's Symbols, each once, in order (a Call names one target for each)."""
+        return list({id(leaf): leaf for leaf in leaves(self.output) if is_symbol(leaf)}.values())
+
     def __str__(self):
         return "\n".join(map(str, walk(self.body))) + f"\nreturn {self.output!r}"
 
@@ -196,8 +206,7 @@ def _callee_steps(call, names, constants):
     arguments, its own values given fresh names, and its outputs copied into the call's targets."""
     from ..primitives import identity
     callee = call.callee
-    formal = [p.var for p in callee.params] + [i.name for i in callee.inputs if is_symbol(i)]
-    renamed = {name: arg.name for name, arg in zip(formal, call.args)}
+    renamed = {name: arg.name for name, arg in zip(callee.arg_names, call.args)}
     for name, value in callee.constants.items():
         renamed[name] = names.claim(name)
         constants[renamed[name]] = value
@@ -227,6 +236,6 @@ def _callee_steps(call, names, constants):
                                 atom(step.stop), call.stmt))
         return out
 
-    outputs = list({id(leaf): leaf for leaf in leaves(callee.output) if is_symbol(leaf)}.values())
-    copies = [Op(target, identity, (atom(leaf),), {}, call.stmt) for target, leaf in zip(call.targets, outputs)]
+    copies = [Op(target, identity, (atom(leaf),), {}, call.stmt)
+              for target, leaf in zip(call.targets, callee.output_symbols)]
     return rename(callee.body) + copies

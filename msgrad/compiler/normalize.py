@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import dtype as mstype, primitives as P
 from ..errors import GradError, GradValueError
-from ..nn.cell import Cell
+from ..nn.cell import Cell, has_bprop
 from ..ops.operations import Primitive as PrimitiveClass
 from ..primitives import Symbol, entry_point, tracing
 from ..tensor import Parameter, Tensor
@@ -630,7 +630,7 @@ class _Normalizer(ProgramBuilder):
         _calling.stack.append(fn)
         try:
             callee = cache.program_for(fn, instance, tuple(None if is_symbol(v) else v for v in values))
-            custom = instance if _has_bprop(instance, fn) else None
+            custom = instance if has_bprop(instance, fn) else None
             pair = cache.bprop_pair_for(callee, instance) if custom else cache.pair_for(callee)
         finally:
             _calling.stack.pop()
@@ -666,14 +666,14 @@ class _Normalizer(ProgramBuilder):
                 raise self.source.error(node, f"msgrad differentiates Tensor inputs, not a {type(value).__name__}")
         instance = gradient.instance
         program = cache.program_for(gradient.function, instance, tuple(None if is_symbol(v) else v for v in inputs))
+        path = self.cell_path(instance) if isinstance(instance, Cell) else ()
+        if has_bprop(instance, gradient.function):
+            return self.call_bprop(gradient, program, path, inputs, sens, node)
         params = [cache.resolve(instance, ref.path) for ref in program.params]
         try:
             plan = gradient._plan(program, params, again=True)
         except GradError as error:
             raise self.source.error(node, str(error).split("\n")[0], cls=type(error)) from None
-        path = self.cell_path(instance) if isinstance(instance, Cell) else ()
-        if _has_bprop(instance, gradient.function):
-            return self.call_bprop(gradient, program, path, inputs, sens, node)
         if path:
             self.reads.update(((*path[1:], *where), expected) for where, expected in program.reads.items())
         param_values = [self.parameter(p, (*path, *ref.path), node) for p, ref in zip(params, program.params)]
@@ -768,11 +768,6 @@ class _Normalizer(ProgramBuilder):
             "Use an operation from msgrad.ops (or its numpy twin), or wrap the value in "
             "ops.stop_gradient if it needs no gradient.")
 
-def _has_bprop(instance, function=None):
-    from ..ops.custom_bprop import has_bprop
-    return has_bprop(instance, function)
-
-
 def _gradient_api():
     """(GradOperation, (grad, value_and_grad), the class of gradient functions): what user code
     may create and call inside a construct (imported late: the ops module imports the compiler)."""
@@ -853,7 +848,7 @@ def fingerprint(obj):
     if isinstance(obj, Parameter):
         return ("parameter",)
     if isinstance(obj, Cell):        # and which Cells it holds, for code that iterates over it
-        if _has_bprop(obj):          # code calling it runs this instance's bprop
+        if has_bprop(obj):          # code calling it runs this instance's bprop
             return ("bprop", id(obj))
         return ("cell", type(obj), tuple(type(c) for c in obj._cells.values()))
     if inspect.ismethod(obj):

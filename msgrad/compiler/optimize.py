@@ -18,7 +18,8 @@
   `dw += np.stack(gs).T @ np.stack(vs)`, of the vectors each iteration collects.
 - `inline_known_forms`: where shapes are known, a matrix product's gradient is the one numpy
   expression the runtime helper would pick (`g @ y.T`, `np.outer(g, y)`, `x.T @ g`), and
-  adding a row of a gradient at an integer index is `dx[t] += g`.
+  adding a row of a gradient at an integer index is `dx[t] += g`. (A bias's `unbroadcast` is
+  `g.sum(axis=0)`, in the first pass.)
 - `save_loop_values`: each loop iteration saves, on a stack, exactly the values of that
   iteration its backward sweep reads, and the backward sweep takes them back (no copies:
   generated code never mutates an array).
@@ -28,7 +29,7 @@ import ast
 import copy
 
 from .ir import Op, is_symbol, walk
-from .reverse import Comment, _Restore, _Save, _if, has_code
+from .reverse import Comment, _constant, _Restore, _Save, _if, has_code
 
 _LOOPS = (ast.For, ast.While)
 
@@ -83,13 +84,18 @@ class _Unbroadcasts(ast.NodeTransformer):
     def visit_Call(self, node):
         self.generic_visit(node)
         result = getattr(node, "result_of", None)
-        if result is not None and isinstance(node.args[1], ast.Name) and self.same(node.args[1].id, result):
-            return node.args[0]
-        return node
-
-    def same(self, a, b):
-        known = self.shapes.get(a)
-        return self.shape_class(a) == self.shape_class(b) or (known is not None and known == self.shapes.get(b))
+        if result is None or not isinstance(node.args[1], ast.Name):
+            return node
+        g, x = node.args[0], node.args[1].id
+        shape, target = self.shapes.get(result), self.shapes.get(x)
+        if self.shape_class(x) == self.shape_class(result) or (target is not None and target == shape):
+            return g
+        if shape is None or target is None or len(target) >= len(shape) or shape[len(shape) - len(target):] != target:
+            return node
+        # broadcast along leading axes only (a bias's gradient): their sum
+        axes = tuple(range(len(shape) - len(target)))
+        return ast.Call(ast.Attribute(g, "sum", ast.Load()), [], [ast.keyword("axis", _constant(
+            axes[0] if len(axes) == 1 else axes))])
 
 
 def create_with_known_shapes(body, shapes, dtypes):
@@ -116,7 +122,7 @@ class _KnownCreations(ast.NodeTransformer):
         if shape is None or dtype is None or dtype.kind not in "biuf":
             return None
         return ast.Call(ast.Attribute(ast.Name("np", ast.Load()), kind, ast.Load()),
-                        [_constant_of(shape), ast.Attribute(ast.Name("np", ast.Load()), dtype.name, ast.Load())], [])
+                        [_constant(tuple(shape)), ast.Attribute(ast.Name("np", ast.Load()), dtype.name, ast.Load())], [])
 
 
 def _ones_assigned(body):
@@ -129,10 +135,6 @@ def _ones_assigned(body):
 def _is_numpy(func, names):
     return isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "np" \
         and func.attr in names
-
-
-def _constant_of(shape):
-    return ast.Tuple([ast.Constant(n) for n in shape], ast.Load())
 
 
 # -- copies and dead code ----------------------------------------------------------------------
@@ -224,12 +226,17 @@ def accumulate_in_place(body, params):
     return _rewrite_accumulations(body, safe) if safe else body
 
 
+def _in_blocks(stmt, rewrite):
+    """Apply `rewrite` to the blocks a compound statement holds (its body, its else)."""
+    for field in ("body", "orelse"):
+        if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, Comment):
+            setattr(stmt, field, rewrite(getattr(stmt, field)))
+
+
 def sum_outer_products_after_loops(body, shape_of, names):
     out = []
     for stmt in body:
-        for field in ("body", "orelse"):
-            if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, Comment):
-                setattr(stmt, field, sum_outer_products_after_loops(getattr(stmt, field), shape_of, names))
+        _in_blocks(stmt, lambda block: sum_outer_products_after_loops(block, shape_of, names))
         if not isinstance(stmt, _LOOPS):
             out.append(stmt)
             continue
@@ -252,14 +259,13 @@ def sum_outer_products_after_loops(body, shape_of, names):
     return out
 
 
-def inline_known_forms(body, shape_of):
+def inline_known_forms(body, shape_of, forms=None):
+    forms = forms or _KnownForms(shape_of)
     out = []
     for stmt in body:
-        for field in ("body", "orelse"):
-            if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, Comment):
-                setattr(stmt, field, inline_known_forms(getattr(stmt, field), shape_of))
+        _in_blocks(stmt, lambda block: inline_known_forms(block, shape_of, forms))
         row = _row_added(stmt, shape_of)
-        out.append(row if row is not None else _KnownForms(shape_of).visit(stmt))
+        out.append(row if row is not None else forms.visit(stmt))
     return out
 
 
@@ -280,8 +286,6 @@ class _KnownForms(ast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if isinstance(node.func, ast.Name) and node.func.id == "unbroadcast":
-            return self.unbroadcast(node)
         if not (isinstance(node.func, ast.Name) and node.func.id in ("matmul_grad_x", "matmul_grad_y")
                 and all(isinstance(a, ast.Name) for a in node.args)):
             return node
@@ -295,19 +299,6 @@ class _KnownForms(ast.NodeTransformer):
         if node.func.id == "matmul_grad_y" and ndims in ((2, 2), (2, 1)):
             return ast.BinOp(transpose(x), ast.MatMult(), g)
         return node
-
-    def unbroadcast(self, node):
-        """`g.sum(axis=0)` for a gradient broadcast along leading axes only (a bias's)."""
-        g, x = node.args
-        result = getattr(node, "result_of", None)
-        shape, target = self.shape_of(result) if result else None, \
-            self.shape_of(x.id) if isinstance(x, ast.Name) else None
-        if shape is None or target is None or len(target) >= len(shape) or \
-                tuple(shape[len(shape) - len(target):]) != tuple(target):
-            return node
-        axes = tuple(range(len(shape) - len(target)))
-        axis = ast.Constant(axes[0]) if len(axes) == 1 else ast.Tuple([ast.Constant(a) for a in axes], ast.Load())
-        return ast.Call(ast.Attribute(g, "sum", ast.Load()), [], [ast.keyword("axis", axis)])
 
 
 def _outer_product(stmt, shape_of):
@@ -353,9 +344,7 @@ def _rewrite_accumulations(block, safe):
             else:
                 stmt = ast.AugAssign(ast.Name(target, ast.Store()), ast.Add(), added)
         else:
-            for field in ("body", "orelse"):
-                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, Comment):
-                    setattr(stmt, field, _rewrite_accumulations(getattr(stmt, field), safe))
+            _in_blocks(stmt, lambda block: _rewrite_accumulations(block, safe))
         out.append(stmt)
     return out
 

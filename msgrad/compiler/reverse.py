@@ -47,7 +47,7 @@ class _Reverser:
 
     def build(self, wrt_inputs, wrt_params, sens_param, value, pair, checked):
         program = self.program
-        args = [p.var for p in program.params] + [i.name for i in program.inputs if is_symbol(i)]
+        args = program.arg_names
         forward = self.forward_block(program.body)
         seed, sens_args = self.seed(sens_param, checked)
         backward = self.adjoint_block(program.body)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import context
 from ..primitives.core import mindspore_float
-from .ir import Call, If, Op, is_symbol, leaves
+from .ir import Call, If, Op, is_symbol
 
 _UNKNOWN = object()
 
@@ -24,15 +24,14 @@ _UNKNOWN = object()
 class Known:
     shapes: dict      # value name -> its shape, where every run gives it one
     casts: dict       # id(Op) -> the dtype MindSpore gives the step's result, where numpy's differs
-    dtypes: dict = None   # value name -> its dtype, where every run gives it one
+    dtypes: dict      # value name -> its dtype, where every run gives it one
 
 
 def infer(program, arg_shapes):
     """What `arg_shapes` decides about `program`'s values: one (shape, dtype) per argument of
     the generated function (params, then Tensor inputs)."""
-    names = [p.var for p in program.params] + [i.name for i in program.inputs if is_symbol(i)]
     env, seen, casts = {}, {}, {}
-    for name, (shape, dtype) in zip(names, arg_shapes):
+    for name, (shape, dtype) in zip(program.arg_names, arg_shapes):
         _assign(env, seen, name, np.zeros(shape, dtype))
     env.update(program.constants)
     with np.errstate(all="ignore"), context.scratch_rng():
@@ -99,12 +98,10 @@ def _selects_by_mask(op, args):
 def _call(call, env, casts):
     """The outputs of a called program, run on the call's arguments."""
     callee = call.callee
-    formal = [p.var for p in callee.params] + [i.name for i in callee.inputs if is_symbol(i)]
-    inner = {name: env.get(a.name, _UNKNOWN) for name, a in zip(formal, call.args)}
+    inner = {name: env.get(a.name, _UNKNOWN) for name, a in zip(callee.arg_names, call.args)}
     inner.update(callee.constants)
     _run(callee.body, inner, {}, casts)
-    outputs = list({id(leaf): leaf for leaf in leaves(callee.output) if is_symbol(leaf)}.values())
-    return [inner.get(leaf.name, _UNKNOWN) for leaf in outputs]
+    return [inner.get(leaf.name, _UNKNOWN) for leaf in callee.output_symbols]
 
 
 def _assign(env, seen, name, value):

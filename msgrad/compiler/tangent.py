@@ -106,7 +106,7 @@ class _Tangents(_Reverser):
 
     def build(self, wrt):
         program = self.program
-        args = [p.var for p in program.params] + [i.name for i in program.inputs if is_symbol(i)]
+        args = program.arg_names
         tangent_args = [self.dot(name) for name in wrt]
         body = self.forward_block(program.body)
         outputs = leaves(program.output)

@@ -2,6 +2,13 @@
 from ..tensor import Parameter
 
 
+def has_bprop(instance, function=None):
+    """Whether `instance` is a Cell whose own bprop replaces the gradient of `function` (its
+    construct, the default; not another method, nor a function that calls its gradient)."""
+    return isinstance(instance, Cell) and callable(getattr(type(instance), "bprop", None)) and \
+        function in (None, type(instance).construct)
+
+
 class Cell:
     """Base class of networks. Parameters and Cells assigned as attributes are registered, in
     order; a child Cell's Parameters are renamed with its attribute path (`inner.w`)."""

@@ -16,13 +16,6 @@ from ..errors import GradRuntimeError, GradTypeError, SourceLocation
 from ..tensor import Tensor, wrap
 
 
-def has_bprop(instance, function=None):
-    """Whether `instance` is a Cell whose own bprop replaces the gradient of `function` (its
-    construct, the default; not another method, nor a function that calls its gradient)."""
-    return instance is not None and callable(getattr(type(instance), "bprop", None)) and \
-        function in (None, type(instance).construct)
-
-
 class BpropPair:
     """A callee's forward and backward functions (see compiler.Pair) for a Cell with a bprop."""
 

@@ -15,8 +15,7 @@ from ..compiler import cache
 from ..compiler.ir import is_symbol, leaves, map_leaves
 from ..compiler.emit import located
 from ..errors import GradRuntimeError, GradTypeError, GradValueError, MsgradError
-from ..nn.cell import Cell
-from .custom_bprop import has_bprop
+from ..nn.cell import Cell, has_bprop
 from ..tensor import Parameter, Tensor, wrap
 
 _CONSTANT_INPUTS = (int, float, bool, str)
@@ -52,16 +51,18 @@ class _Gradient:
         self._last = None
         self._plans = {}      # id(Program) -> _Plan
         self._recent = None   # (Cell.changes, input key, program, params, plan) of the last call
+        self._as_function = None    # what differentiating this gradient differentiates (_calling)
 
     def run(self, args):
         """(gradients of the differentiated inputs, of the weights, the outputs or None)."""
         inputs, sens = self._split_sens(args)
         key = _key(inputs)
         recent = self._recent
-        if recent is None or recent[0] != Cell.changes or recent[1] != key:
-            recent = self._prepare(inputs, key)     # else nothing changed since the last call
-            if recent is None:
-                return self._run_bprop(inputs, sens)
+        if recent is None or recent[0] != Cell.changes or recent[1] != key:   # else nothing changed
+            program, params = program_and_params(self.function, self.instance, inputs)
+            if has_bprop(self.instance, self.function):
+                return self._run_bprop(program, params, inputs, sens)
+            recent = self._prepare(program, params, inputs, key)
         program, params, plan = recent[2:]
         sens_arrays = self._sens_arrays(sens, plan.adjoint.n_sens, program) if self.sens_param else ()
         results = run_generated(plan.adjoint.function, params, inputs, sens_arrays)
@@ -76,13 +77,9 @@ class _Gradient:
             outputs = map_leaves(program.output, lambda leaf: next(values))
         return input_grads, weight_grads, outputs
 
-    def _prepare(self, inputs, key):
-        """(Cell.changes, key, program, params, plan) for a call with these inputs: the program
-        (checked against the attributes it read), its Parameters, and the adjoint made for
-        their shapes; None for a Cell whose own bprop replaces construct's gradient."""
-        program, params = program_and_params(self.function, self.instance, inputs)
-        if has_bprop(self.instance, self.function):
-            return None
+    def _prepare(self, program, params, inputs, key):
+        """(Cell.changes, key, program, params, plan) for calls like this one: the plan holds
+        the adjoint made for these arguments' shapes."""
         signature = _signature(params, inputs)
         plan = self._plans.get((id(program), signature))
         if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
@@ -93,9 +90,8 @@ class _Gradient:
         self._last = plan.adjoint
         return self._recent
 
-    def _run_bprop(self, inputs, sens):
+    def _run_bprop(self, program, params, inputs, sens):
         """`run` for a Cell with its own bprop: construct's code forward, then bprop."""
-        program, params = program_and_params(self.function, self.instance, inputs)
         pair = cache.bprop_pair_for(program, self.instance)
         *outputs, (tensors, _) = run_generated(pair.forward, params, inputs, [])
         positions = self.positions(program)
@@ -243,7 +239,9 @@ def _split(fn):
     if isinstance(fn, Cell):
         return fn, type(fn).construct
     if isinstance(fn, _Gradient):
-        return fn.instance, _calling(fn)
+        if fn._as_function is None:           # one function per gradient, so its code is cached
+            fn._as_function = _calling(fn)
+        return fn.instance, fn._as_function
     from .transforms import _Jacobian
     if isinstance(fn, _Jacobian) and not fn.has_aux:
         # the sum of a Jacobian's elements is the sum of the gradient along ones

@@ -180,20 +180,21 @@ def _basis(tensor):
 def _assemble(outputs, columns, inputs):
     """The Jacobian from forward sweeps: columns[p][e] holds the output tangents along element
     e of input p."""
-    def block(k, p):
-        leaf_shape = np.shape(leaves(outputs)[k].asnumpy())
-        stacked = np.stack([leaves(sweep)[k].asnumpy() for sweep in columns[p]], axis=-1)
-        return Tensor(stacked.reshape(leaf_shape + inputs[p].shape))
-    return _structure(outputs, len(inputs), block)
+    return _jacobian(outputs, inputs, lambda k, p: [leaves(sweep)[k].asnumpy() for sweep in columns[p]], -1)
 
 
 def _assemble_rows(outputs, rows, inputs):
     """The Jacobian from reverse sweeps: rows[k][e] holds the input gradients for element e of
     output leaf k."""
+    return _jacobian(outputs, inputs, lambda k, p: [grads[p].asnumpy() for grads in rows[k]], 0)
+
+
+def _jacobian(outputs, inputs, pieces, axis):
+    """Per output leaf k and input p, `pieces(k, p)` stacked along `axis` (the one running over
+    the elements swept) and shaped as the leaf's shape followed by the input's."""
     def block(k, p):
         leaf_shape = np.shape(leaves(outputs)[k].asnumpy())
-        stacked = np.stack([grads[p].asnumpy() for grads in rows[k]])
-        return Tensor(stacked.reshape(leaf_shape + inputs[p].shape))
+        return Tensor(np.stack(pieces(k, p), axis=axis).reshape(leaf_shape + inputs[p].shape))
     return _structure(outputs, len(inputs), block)
 
 
