@@ -306,7 +306,7 @@ def _distribution(target, logits, ignore_index, label_smoothing):
     axis = class_axis(logits)
     n = np.shape(logits)[axis]
     if not _holds_class_indices(target):
-        return target * (1 - label_smoothing) + label_smoothing / n, None
+        return (target * (1 - label_smoothing) + label_smoothing / n if label_smoothing else target), None
     counted = np.expand_dims(target != ignore_index, axis)
     one_hot = (channels(np.arange(n), logits) == np.expand_dims(target, axis)) & counted
     probs = one_hot * (1 - label_smoothing) + counted * (label_smoothing / n)
@@ -344,15 +344,15 @@ def _cross_entropy_backward(g, logits, target, weight, ignore_index, reduction, 
     terms = axis, _, _, weights, one_hot = cross_entropy_terms(logits, target, weight, ignore_index,
                                                                label_smoothing)
     divisor = cross_entropy_divisor(logits, weights, one_hot) if reduction == "mean" else 1
-    samples = np.delete(np.shape(logits), axis)
-    return terms, divisor, np.expand_dims(np.broadcast_to(g / divisor, tuple(samples)), axis)
+    scale = g / divisor         # one number, or one per sample (reduction 'none')
+    return terms, divisor, np.expand_dims(scale, axis) if np.ndim(scale) else scale
 
 
 def cross_entropy_grad_logits(g, logits, target, weight, ignore_index, reduction, label_smoothing):
     """The gradient of cross_entropy with respect to the logits."""
     (axis, logp, probs, weights, _), _, scale = _cross_entropy_backward(
         g, logits, target, weight, ignore_index, reduction, label_smoothing)
-    weighted = weights * probs
+    weighted = probs if weight is None else weights * probs
     return scale * (np.exp(logp) * np.sum(weighted, axis, keepdims=True) - weighted)
 
 
