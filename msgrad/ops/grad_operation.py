@@ -50,7 +50,7 @@ class _Gradient:
         self.sens_param, self.value, self.aux = sens_param, value, aux
         self._last = None
         self._plans = {}      # id(Program) -> _Plan
-        self._recent = None   # (Cell.changes, input key, program, params, plan) of the last call
+        self._recent = None   # (Cell.changes, input key, program, params, plan, dtypes) of the last call
         self._as_function = None    # what differentiating this gradient differentiates (_calling)
 
     def run(self, args):
@@ -63,30 +63,34 @@ class _Gradient:
             if has_bprop(self.instance, self.function):
                 return self._run_bprop(program, params, inputs, sens)
             recent = self._prepare(program, params, inputs, key)
-        program, params, plan = recent[2:]
-        sens_arrays = self._sens_arrays(sens, plan.adjoint.n_sens, program) if self.sens_param else ()
+        _, _, program, params, plan, dtypes = recent
+        sens_arrays, seen = (), set()       # seen: arrays a gradient must not share
+        if self.sens_param:
+            sens_arrays = self._sens_arrays(sens, plan.adjoint.n_sens, program)
+            seen = {id(s) for s in sens_arrays}
         results = run_generated(plan.adjoint.function, params, inputs, sens_arrays)
-        grads = results[:len(results) - len(leaves(program.output))] if self.value else results
-        seen = {id(s) for s in sens_arrays}        # arrays a gradient must not share
-        input_grads = tuple(_gradient(g, inputs[i], seen) for g, i in zip(grads, plan.inputs))
-        weight_grads = tuple(Tensor(np.zeros_like(w._data)) if k is None else _gradient(grads[k], w, seen)
-                             for w, k in zip(self.weights, plan.weights))
+        grads = _tensors(results, dtypes, seen)
+        n = len(plan.inputs)
+        input_grads = tuple(grads[:n])
+        weight_grads = tuple(grads[n:]) if plan.in_order else tuple(
+            Tensor(np.zeros_like(w._data)) if k is None else grads[k] for w, k in zip(self.weights, plan.weights))
         outputs = None
         if self.value:
-            values = iter(wrap(v) for v in results[len(grads):])
+            values = iter(wrap(v) for v in results[len(results) - plan.n_values:])
             outputs = map_leaves(program.output, lambda leaf: next(values))
         return input_grads, weight_grads, outputs
 
     def _prepare(self, program, params, inputs, key):
-        """(Cell.changes, key, program, params, plan) for calls like this one: the plan holds
-        the adjoint made for these arguments' shapes."""
+        """(Cell.changes, key, program, params, plan, dtypes) for calls like this one: the plan
+        holds the adjoint made for these arguments' shapes, `dtypes` its gradients' dtypes."""
         signature = _signature(params, inputs)
         plan = self._plans.get((id(program), signature))
         if plan is None or plan.program is not program or plan.param_ids != tuple(map(id, params)):
             if len(self._plans) >= _MAX_PLANS:
                 self._plans.clear()
             plan = self._plans[(id(program), signature)] = self._plan(program, params, signature=signature)
-        self._recent = (Cell.changes, key, program, params, plan)
+        dtypes = tuple(inputs[i]._data.dtype for i in plan.inputs) + tuple(params[i]._data.dtype for i in plan.params)
+        self._recent = (Cell.changes, key, program, params, plan, dtypes)
         self._last = plan.adjoint
         return self._recent
 
@@ -114,8 +118,10 @@ class _Gradient:
             raise GradValueError("When has_aux is True, origin fn requires more than one outputs.")
         adjoint = cache.adjoint_for(program, wrt_inputs, wrt_params, self.sens_param, self.value, self.aux,
                                     again, signature)
-        return _Plan(program, tuple(map(id, params)), adjoint, wrt_inputs,
-                     tuple(index.get(id(w)) for w in self.weights))
+        weights = tuple(index.get(id(w)) for w in self.weights)
+        return _Plan(program, tuple(map(id, params)), adjoint, wrt_inputs, wrt_params, weights,
+                     len(leaves(program.output)),
+                     weights == tuple(range(len(wrt_inputs), len(wrt_inputs) + len(weights))))
 
     @property
     def source(self):
@@ -197,7 +203,10 @@ class _Plan:
     param_ids: tuple
     adjoint: object
     inputs: tuple
+    params: tuple       # the differentiated Parameters' positions
     weights: tuple
+    n_values: int       # output leaves it returns after the gradients (with `value`)
+    in_order: bool      # whether the weights' gradients are the ones after the inputs', in order
 
 
 _MAX_PLANS = 64     # programs and argument shapes a gradient function remembers how to call
@@ -206,8 +215,8 @@ _MAX_PLANS = 64     # programs and argument shapes a gradient function remembers
 def _key(inputs):
     """What a call's inputs must share with the last call's for its code to serve: each
     Tensor's shape and dtype, each constant (anything else never matches)."""
-    return tuple((a._data.shape, a._data.dtype) if isinstance(a, Tensor) else
-                 (type(a), a) if isinstance(a, _CONSTANT_INPUTS) else object() for a in inputs)
+    return tuple([(a._data.shape, a._data.dtype) if isinstance(a, Tensor) else
+                  (type(a), a) if isinstance(a, _CONSTANT_INPUTS) else object() for a in inputs])
 
 
 def _signature(params, inputs):
@@ -298,17 +307,19 @@ def _kind(value, position):
                         hint="Wrap arrays as msgrad.Tensor(x)." if isinstance(value, np.ndarray) else None)
 
 
-def _gradient(g, like, seen):
-    """A gradient as a Tensor of `like`'s dtype, sharing memory with no sens and no other
-    gradient (generated code may hand one array to several gradients)."""
-    if type(g) is not np.ndarray:
-        g = np.asarray(g)
-    if g.dtype != like._data.dtype:
-        g = g.astype(like._data.dtype)
-    elif id(g) in seen or not g.flags.writeable:
-        g = g.copy()
-    seen.add(id(g))
-    return wrap(g)
+def _tensors(gradients, dtypes, seen):
+    """The first len(dtypes) gradients as Tensors of these dtypes, each sharing memory with no
+    array of `seen` (the sens) and no other gradient (generated code may hand one array to
+    several gradients)."""
+    out = []
+    for g, dtype in zip(gradients, dtypes):
+        if type(g) is not np.ndarray or g.dtype != dtype:
+            g = np.asarray(g).astype(dtype)
+        elif id(g) in seen or g.base is not None and not g.flags.writeable:   # (a view: a broadcast one?)
+            g = g.copy()
+        seen.add(id(g))
+        out.append(wrap(g))
+    return out
 
 
 def grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=False, sens_param=False):
