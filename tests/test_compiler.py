@@ -8,13 +8,14 @@ import traceback
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import msgrad as ms
 from msgrad import ops
 from msgrad.compiler.emit import generated
 from msgrad.errors import GradError
 
-from gradcheck import load_module
+from gradcheck import check_gradients, load_module
 
 X = ms.Tensor([1.0, 2.0], ms.float32)
 
@@ -343,14 +344,24 @@ def f(x, y):
 
 
 def test_an_rnns_weight_gradients_are_one_matrix_product_after_the_loop():
-    """sum_outer_products_after_loops: per-step outer products become one product of stacks."""
+    """sum_outer_products_after_loops: per-step outer products become one product of stacks;
+    compute_row_products_before_loops: `u @ xs[t]` is a row of `xs @ u.T`, made once before the
+    loop, and the input's and u's gradients are one product each after it;
+    write_rows_once: each step writes its own row of the products gradient;
+    compute_saved_terms_before_loops: tanh's `1 - y * y` is computed for all steps at once."""
     from golden.programs import Recurrent
     net = Recurrent()
     xs, h = ms.Tensor(np.ones((5, 3), np.float32)), ms.Tensor(np.ones(4, np.float32))
     grad_fn = ops.GradOperation(get_all=True, get_by_list=True)(net, ms.ParameterTuple(net.trainable_params()))
     (dxs, dh), (dw, du) = grad_fn(xs, h)
-    loop = grad_fn.source.split("for _ in range(trips):")[1].split("if ")[0]
-    assert "matmul_grad_x" not in loop and "dw += np.stack(dt3s).T @ np.stack(h_1s)" in grad_fn.source
+    source = "\n".join(line for line in grad_fn.source.splitlines() if not line.lstrip().startswith("#"))
+    forward = source.split("for t in range(t2):")[1].split("dh_1 = ")[0]
+    backward = source.split("for i in reversed(range(trips)):")[1].split("if ")[0]
+    assert "u_xs = xs @ u.T" in source.split("trips = 0")[0] and "u @" not in forward
+    assert "dt6_terms = 1 - h_2s * h_2s" in source and "dt6 = dh_2 * dt6_terms[i]" in backward
+    assert "matmul_grad_x" not in backward and "u.T" not in backward and "du_xs[t] = dt5" in backward
+    assert "dw += np.stack(dt3s).T @ np.stack(h_1s)" in source
+    assert "dxs = du_xs @ u" in source and "du = du_xs.T @ xs" in source
     w, u = net.w.asnumpy().astype(np.float64), net.u.asnumpy().astype(np.float64)
     states = [np.ones(4)]
     for t in range(5):
@@ -359,8 +370,64 @@ def test_an_rnns_weight_gradients_are_one_matrix_product_after_the_loop():
     for t in reversed(range(5)):
         rows.append(dnext * (1 - states[t + 1] ** 2))
         dnext = rows[-1] @ w
-    expected_dw = sum(np.outer(r, states[t]) for r, t in zip(rows, reversed(range(5))))
-    np.testing.assert_allclose(dw.asnumpy(), expected_dw, rtol=1e-5)
+    rows = np.array(rows[::-1])
+    np.testing.assert_allclose(dw.asnumpy(), rows.T @ np.array(states[:5]), rtol=1e-5)
+    np.testing.assert_allclose(du.asnumpy(), rows.T @ np.ones((5, 3)), rtol=1e-5)
+    np.testing.assert_allclose(dxs.asnumpy(), rows @ u, rtol=1e-5)
+    np.testing.assert_allclose(dh.asnumpy(), dnext, rtol=1e-5)
+
+
+GATED = '''
+class Gated(nn.Cell):
+    """Both kinds of row product (u @ xs[t], xs[t] @ v), and sigmoid's y * (1 - y)."""
+    def __init__(self, hidden, inputs, seed, steps=None):
+        super().__init__()
+        rng = np.random.default_rng(seed)
+        self.w = Parameter(rng.standard_normal((hidden, hidden)) * 0.5, name='w')
+        self.u = Parameter(rng.standard_normal((hidden, inputs)) * 0.5, name='u')
+        self.v = Parameter(rng.standard_normal((inputs, hidden)) * 0.5, name='v')
+        self.steps = steps
+
+    def construct(self, xs, h):
+        for t in range(len(xs) if self.steps is None else self.steps):
+            h = ops.sigmoid(self.w @ h + self.u @ xs[t]) * ops.tanh(xs[t] @ self.v)
+        return h
+'''
+
+
+@given(steps=st.integers(0, 4), hidden=st.integers(1, 3), inputs=st.integers(1, 3), seed=st.integers(0, 2**16))
+@settings(max_examples=25, deadline=None)
+def test_loops_over_every_row_compute_row_products_and_terms_once(steps, hidden, inputs, seed):
+    rng = np.random.default_rng(seed)
+    net = load_module(GATED).Gated(hidden, inputs, seed)      # a new class: code for these shapes
+    grad_fn = check_gradients(net, [rng.standard_normal((steps, inputs)), rng.standard_normal(hidden)], rng)
+    assert "u_xs = xs @ u.T" in grad_fn.source and "xs_v = xs @ v" in grad_fn.source
+    if steps:       # (the shapes of values in a loop that never runs are not known)
+        assert "dt8_terms = 1 - t9s * t9s" in grad_fn.source and "dt5_terms = t6s * (1 - t6s)" in grad_fn.source
+
+
+def test_a_loop_over_some_rows_keeps_its_products_per_step():
+    rng = np.random.default_rng(1)
+    net = load_module(GATED).Gated(3, 2, 1, steps=2)
+    grad_fn = check_gradients(net, [rng.standard_normal((4, 2)), rng.standard_normal(3)], rng)
+    assert "u_xs" not in grad_fn.source and "u @ " in grad_fn.source
+
+
+def test_rows_a_loop_adds_to_twice_or_again_in_an_outer_loop_are_added_up():
+    """write_rows_once leaves `dxs[t] += g` where a row gets more than one contribution."""
+    module = load_module('''
+class Rows(nn.Cell):
+    def construct(self, xs, h):
+        for t in range(xs.shape[0]):
+            h = ops.sin(h * xs[t]) + xs[t] * 0.5
+        for s in range(2):
+            for t in range(xs.shape[0]):
+                h = h * ops.cos(xs[t])
+        return h
+''')
+    rng = np.random.default_rng(3)
+    grad_fn = check_gradients(module.Rows(), [rng.standard_normal((3, 2)), rng.standard_normal(2)], rng)
+    assert "dxs[t] += " in grad_fn.source
 
 
 def test_code_is_made_for_a_bounded_number_of_argument_shapes():

@@ -13,7 +13,7 @@ from .check import check
 from .emit import emit, emit_pair, globals_names
 from .ir import Call, Loop, inline_calls, is_symbol, leaves, walk
 from .normalize import normalize
-from .optimize import drop_empty_comments, eliminate_dead_code, optimize
+from .optimize import compute_row_products_before_loops, drop_empty_comments, eliminate_dead_code, optimize
 from .reverse import reverse
 from .shapes import Known, infer
 from .tangent import tangent
@@ -56,11 +56,16 @@ def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=Fal
             if isinstance(loop, Loop):
                 raise program.source.error(loop.stmt, "msgrad does not yet differentiate a gradient "
                                            "through a loop", "Take the inner gradient of loop-free code.")
+    known = Known({}, {}, {})
+    if signature is not None:
+        known = infer(program, signature)
+        rewritten = compute_row_products_before_loops(program, known)
+        if rewritten is not program:
+            program, known = rewritten, infer(rewritten, signature)
     inputs = [program.inputs[i] for i in wrt_inputs]
     params = [program.params[i] for i in wrt_params]
     output = program.output[0] if aux else program.output
     active = active_values(program, [i.name for i in inputs] + [p.var for p in params], output)
-    known = infer(program, signature) if signature is not None else Known({}, {}, {})
     module = reverse(program, active, inputs, params, sens_param, value, aux=aux, again=again, casts=known.casts)
     module = optimize(module, program, in_place=set() if again else _in_place(program, signature),
                       shapes=known.shapes, dtypes=known.dtypes)

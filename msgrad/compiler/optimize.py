@@ -1,5 +1,15 @@
 """Stage 6, optimize: small rewrites of the generated function, each a pass of its own.
 
+One pass rewrites the program itself, before the reverse stage sees it:
+
+- `compute_row_products_before_loops`: `u @ x[t]` in `for t in range(len(x))`, with u and x
+  matrices the loop leaves alone (an RNN's input projection), is row t of one product made
+  before the loop, `u_x = x @ u.T` (matmul_transposed); the reverse sweep then gathers each
+  iteration's row gradient into one array, and u's and x's gradients are one product each
+  after the loop.
+
+The others rewrite the generated function:
+
 - `drop_needless_unbroadcast`: `unbroadcast(g, x)` is `g` where x has the shape of the
   step's result, as elementwise steps on one shape (or with Python numbers) guarantee, or
   as the shapes known for code made for given argument shapes say (see shapes.py).
@@ -20,6 +30,12 @@
   expression the runtime helper would pick (`g @ y.T`, `np.outer(g, y)`, `x.T @ g`), and
   adding a row of a gradient at an integer index is `dx[t] += g`. (A bias's `unbroadcast` is
   `g.sum(axis=0)`, in the first pass.)
+- `write_rows_once`: a gradient's row `dx[t] += g` is `dx[t] = g` when dx starts as zeros, this
+  is all that adds to it, and t counts the iterations of a loop: no row is written twice.
+- `compute_saved_terms_before_loops`: a part of a loop's backward sweep computed elementwise
+  from the loop's own values alone, as a tanh's `1 - y * y`, is computed for all iterations at
+  once after the forward loop, from the stacked values of every iteration, and each backward
+  iteration reads its row (where shapes are known: each iteration's values of one shape).
 - `save_loop_values`: each loop iteration saves, on a stack, exactly the values of that
   iteration its backward sweep reads, and the backward sweep takes them back (no copies:
   generated code never mutates an array).
@@ -27,9 +43,13 @@
 """
 import ast
 import copy
+import dataclasses
 
-from .ir import Op, is_symbol, walk
-from .reverse import Comment, _constant, _Restore, _Save, _if, has_code
+import numpy as np
+
+from ..primitives import TABLE, Symbol
+from .ir import Loop, Op, If, is_symbol, steps, targets, walk
+from .reverse import Comment, _assign, _call, _constant, _Restore, _Save, _if, has_code
 
 _LOOPS = (ast.For, ast.While)
 
@@ -47,9 +67,93 @@ def optimize(module, program, in_place=None, shapes=None, dtypes=None):
     if shapes:
         shape_of = _shape_lookup(shapes, module.gradient_of)
         body = sum_outer_products_after_loops(body, shape_of, module.names)
-        body = inline_known_forms(body, shape_of)
+        body = write_rows_once(inline_known_forms(body, shape_of))
+        body = compute_saved_terms_before_loops(body, shapes, dtypes or {}, module.names)
     fn.body = drop_empty_comments(save_loop_values(body, module.names))
     return module
+
+
+# -- the program: products of rows ------------------------------------------------------------
+def compute_row_products_before_loops(program, known):
+    """`program` with each loop's `u @ x[t]` (and `x[t] @ u`) read from a product of all rows
+    made before the loop, where `known` (shapes.Known) says u and x are matrices of one dtype;
+    `program` itself where there is none."""
+    names = copy.deepcopy(program.names)
+    assignments = [name for step in steps(program.body) for name in targets(step)]
+    defined = {op.target: op for op in walk(program.body)
+               if isinstance(op, Op) and assignments.count(op.target) == 1}
+
+    def rewrite(block):
+        out = []
+        for step in block:
+            if isinstance(step, If):
+                step = dataclasses.replace(step, body=rewrite(step.body), orelse=rewrite(step.orelse))
+            elif isinstance(step, Loop):
+                step = dataclasses.replace(step, body=rewrite(step.body))
+                if step.kind == "range":
+                    before, step = _row_products(step, defined, known, names)
+                    out += before
+            out.append(step)
+        return out
+
+    body = rewrite(program.body)
+    if names.used == program.names.used:      # nothing was made
+        return program
+    return dataclasses.replace(program, body=body, names=names, adjoints={})
+
+
+def _row_products(loop, defined, known, names):
+    """The products to make before `loop`, and the loop reading its rows from them."""
+    changed = {name for step in steps(loop.head + loop.body + loop.carry) for name in targets(step)}
+    changed.add(loop.index)
+
+    def matrix(arg):
+        return is_symbol(arg) and arg.name not in changed and len(known.shapes.get(arg.name, ())) == 2
+
+    rows = {op.target: op.args[0].name for op in loop.body if isinstance(op, Op) and op.prim is TABLE["index"]
+            and op.target in defined and matrix(op.args[0]) and is_symbol(op.args[1])
+            and op.args[1].name == loop.index and _covers_rows(loop.bounds, op.args[0].name, defined, known)}
+    before, products, body = [], {}, []
+    for op in loop.body:
+        row = _row_product(op, rows, matrix, known)
+        if row is None:
+            body.append(op)
+            continue
+        if row not in products:
+            x, u, left = row            # u @ x[t] is row t of x @ u.T
+            products[row] = names.claim(f"{u}_{x}" if left else f"{x}_{u}")
+            product = TABLE["matmul_transposed" if left else "matmul"]
+            before.append(Op(products[row], product, (Symbol(x), Symbol(u)), {}, op.stmt))
+        body.append(Op(op.target, TABLE["index"], (Symbol(products[row]), Symbol(loop.index)), {}, op.stmt))
+    return before, dataclasses.replace(loop, body=body)
+
+
+def _row_product(op, rows, matrix, known):
+    """(x, u, u_on_the_left) for `u @ x[t]` or `x[t] @ u`, a row of `rows` and a matrix u."""
+    if not (isinstance(op, Op) and op.prim is TABLE["matmul"] and not op.static and all(map(is_symbol, op.args))):
+        return None
+    a, b = (arg.name for arg in op.args)
+    for row, other, left in ((b, op.args[0], True), (a, op.args[1], False)):
+        if row in rows and matrix(other) and known.dtypes.get(rows[row]) == known.dtypes.get(other.name):
+            return rows[row], other.name, left
+    return None
+
+
+def _covers_rows(bounds, x, defined, known):
+    """Whether `range(*bounds)` runs over every row of x: `range(x.shape[0])`, or its constant."""
+    start, stop, step = bounds
+    if (start, step) != (0, 1):
+        return False
+    if not is_symbol(stop):
+        return stop == known.shapes[x][0]
+    length = defined.get(stop.name)
+    if length is not None and length.prim is TABLE["getitem"] and length.static.get("key") == 0:
+        length = defined.get(length.args[0].name) if is_symbol(length.args[0]) else None
+        if length is None or length.prim is not TABLE["shape_of"]:
+            return False
+    elif length is None or length.prim is not TABLE["length"]:
+        return False
+    return is_symbol(length.args[0]) and length.args[0].name == x
 
 
 # -- shapes ------------------------------------------------------------------------------------
@@ -205,8 +309,9 @@ def _loop_liveness(loop, live):
 def accumulate_in_place(body, params):
     """Rewrite `d = d + e` as `d += e` (and `d = d + unindex(g, x, key)` as
     `scatter_add(d, key, g)`) for each gradient `d` that is safe to mutate: every assignment
-    to it makes fresh zeros or ones or adds to it, and nothing but those additions and the
-    final return reads it, so no other name can share its array."""
+    to it makes fresh zeros or ones or adds to it, and nothing but those additions reads it
+    until the last of them is done (a top-level statement after it, or the return), so no
+    other name can share its array while it changes."""
     statements = [s for s in _walk_statements(body)]
     owned = {}
     for stmt in statements:
@@ -217,13 +322,21 @@ def accumulate_in_place(body, params):
             owned.update(dict.fromkeys(assigned_names(stmt), False))
     safe = {name for name, ok in owned.items() if ok and any(
         _accumulates(s, name) for s in statements if isinstance(s, ast.Assign))}
-    for stmt in statements:
-        if isinstance(stmt, ast.Return):
-            continue
-        reads = _reads(_header(stmt))
-        own = stmt.targets[0].id if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) else None
-        safe -= reads - ({own} if own in safe and _accumulates(stmt, own) else set())
+    safe = {name for name in safe if _read_after_additions(body, name)}
     return _rewrite_accumulations(body, safe) if safe else body
+
+
+def _read_after_additions(body, name):
+    """Whether every read of `name`, other than adding to it, comes in a top-level statement
+    after the last one that adds to it."""
+    added, read = [], []
+    for i, top in enumerate(body):
+        for stmt in _walk_statements([top]):
+            if isinstance(stmt, ast.Assign) and _accumulates(stmt, name):
+                added.append(i)
+            elif name in _reads(_header(stmt)):
+                read.append(i)
+    return not read or min(read) > max(added)
 
 
 def _in_blocks(stmt, rewrite):
@@ -280,6 +393,59 @@ def _row_added(stmt, shape_of):
     return ast.AugAssign(ast.Subscript(target, key, ast.Store()), ast.Add(), g)
 
 
+def write_rows_once(body):
+    """`d[t] = g` for `d[t] += g` where d starts as zeros and nothing else ever adds to it, in
+    the backward sweep of a top-level `for t in range(...)` that leaves t alone: each iteration
+    has a row of its own, with nothing in it to add to."""
+    statements = list(_walk_statements(body))
+    for forward, backward in _top_level_loops(body):
+        if not _counts_up(forward) or forward.target.id in set().union(*map(assigned_names, backward.body)):
+            continue
+        for i, stmt in enumerate(backward.body):
+            if _row_of_zeros(stmt, forward.target.id, body, statements):
+                backward.body[i] = ast.Assign([stmt.target], stmt.value)
+    return body
+
+
+def _top_level_loops(body):
+    """(forward, backward) for each loop of `body` itself whose backward sweep is in `body`."""
+    pairs = {}
+    for stmt in body:
+        if isinstance(stmt, _LOOPS) and getattr(stmt, "loop_key", None) is not None:
+            side = 0 if any(isinstance(s, _Save) for s in stmt.body) else 1
+            pairs.setdefault(stmt.loop_key, [None, None])[side] = stmt
+    return [pair for pair in pairs.values() if None not in pair]
+
+
+def _counts_up(loop):
+    """Whether `loop` is `for t in range(...)` with a body that leaves t alone."""
+    return isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Call) and \
+        isinstance(loop.iter.func, ast.Name) and loop.iter.func.id == "range" and \
+        loop.target.id not in set().union(*map(assigned_names, loop.body))
+
+
+def _row_of_zeros(stmt, index, body, statements):
+    """Whether `stmt` is `d[index] += g`, the only addition to a d made once, as zeros, in `body`."""
+    target = getattr(stmt, "target", None)
+    if not (isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add) and isinstance(target, ast.Subscript)
+            and isinstance(target.value, ast.Name) and isinstance(target.slice, ast.Name) and target.slice.id == index):
+        return False
+    name = target.value.id
+    made = [s for s in statements if isinstance(s, ast.Assign) and name in assigned_names(s)]
+    if not (len(made) == 1 and made[0] in body and isinstance(made[0].value, ast.Call)
+            and _is_numpy(made[0].value.func, ("zeros",))):
+        return False
+    simple = [s for s in statements if not isinstance(s, (ast.If, *_LOOPS))]
+    return [s for s in simple if name in _aug_targets(s) or _scatters(s, name)] == [stmt]
+
+
+def _scatters(stmt, name):
+    """Whether `stmt` is `scatter_add(name, ...)`."""
+    call = getattr(stmt, "value", None)
+    return isinstance(stmt, ast.Expr) and isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and \
+        call.func.id == "scatter_add" and isinstance(call.args[0], ast.Name) and call.args[0].id == name
+
+
 class _KnownForms(ast.NodeTransformer):
     def __init__(self, shape_of):
         self.shape_of = shape_of
@@ -324,7 +490,11 @@ def _touched_elsewhere(block, stmt):
 
 
 def _aug_targets(stmt):
-    return {n.target.id for n in ast.walk(stmt) if isinstance(n, ast.AugAssign)}
+    """The names a statement adds to in place (`d += e`, `d[t] += e`)."""
+    targets = [n.target for n in ast.walk(stmt) if isinstance(n, ast.AugAssign)]
+    while any(isinstance(t, ast.Subscript) for t in targets):
+        targets = [t.value if isinstance(t, ast.Subscript) else t for t in targets]
+    return {t.id for t in targets}
 
 
 def _shape_lookup(shapes, gradient_of):
@@ -384,6 +554,100 @@ def _walk_statements(block):
                 yield from _walk_statements(nested)
 
 
+# -- loops: terms of saved values --------------------------------------------------------------
+def compute_saved_terms_before_loops(body, shapes, dtypes, names):
+    """For each top-level loop (an inner loop's stacks would mix an outer loop's iterations)."""
+    for forward, backward in _top_level_loops(body):
+        _saved_terms(body, forward, backward, shapes, dtypes, names)
+    return body
+
+
+def _saved_terms(body, forward, backward, shapes, dtypes, names):
+    """Rewrite `backward` to read its terms of saved values from arrays computed before it."""
+    save = next(i for i, s in enumerate(forward.body) if isinstance(s, _Save))
+    always = definitely_assigned(forward.body[:save])
+    if isinstance(forward, ast.For):
+        always |= _assigned_target(forward.target)
+    changed = set().union(*map(assigned_names, backward.body), *map(_aug_targets, backward.body))
+    values = {name for name in exposed_reads(backward.body) & always - changed
+              if name in shapes and getattr(dtypes.get(name), "kind", None) == "f"}
+    terms = _Terms(values, shapes, names)
+    rewritten = [terms.visit(stmt) if isinstance(stmt, (ast.Assign, ast.AugAssign)) else stmt
+                 for stmt in backward.body]
+    if not terms.found:
+        return
+    backward.body = rewritten
+    lists = {name: names.claim(f"{name}s") for name in sorted(terms.leaves)}
+    forward.body[save:save] = [ast.Expr(_call(f"{each}.append", ast.Name(name, ast.Load())))
+                               for name, each in lists.items()]
+    at = body.index(forward)
+    body[at:at] = [_assign(each, ast.List([], ast.Load())) for each in lists.values()]
+    stacked = [_assign(each, _call("np.stack", ast.Name(each, ast.Load()))) for each in lists.values()]
+    computed = [_assign(name, _Rename(lists).visit(expr)) for name, expr in terms.found.values()]
+    trips = backward.iter.args[0]
+    at = body.index(backward)
+    body[at:at] = [ast.If(copy.deepcopy(trips), stacked + computed, [])]
+    backward.target = ast.Name(terms.index, ast.Store())
+    backward.iter = _call("reversed", backward.iter)
+
+
+class _Terms(ast.NodeTransformer):
+    """Replaces each largest elementwise expression of `values` (all of one shape) and numbers,
+    of two operations or more, with its row `terms[i]` of an array of all iterations' terms."""
+
+    def __init__(self, values, shapes, names):
+        self.values, self.shapes, self.names = values, shapes, names
+        self.index = None     # the backward loop's count of the forward iteration it is at
+        self.found = {}       # ast.dump of an expression -> (its terms' name, the expression)
+        self.leaves = set()
+        self.target = "terms"
+
+    def visit_Assign(self, node):
+        self.target = node.targets[0].id + "_terms" if isinstance(node.targets[0], ast.Name) else "terms"
+        return self.generic_visit(node)
+
+    def visit(self, node):
+        leaves = _elementwise_leaves(node, self.values)
+        if not leaves or _operations(node) < 2 or len({self.shapes[n] for n in leaves}) > 1:
+            return super().visit(node)
+        key = ast.dump(node)
+        if key not in self.found:
+            self.found[key] = (self.names.claim(self.target), node)
+            self.index = self.index or self.names.claim("i")
+        self.leaves |= leaves
+        return ast.Subscript(ast.Name(self.found[key][0], ast.Load()), ast.Name(self.index, ast.Load()), ast.Load())
+
+
+def _elementwise_leaves(node, values):
+    """The names of `values` an elementwise expression of them and numbers reads, or None for
+    anything else."""
+    if isinstance(node, ast.Name):
+        return {node.id} if node.id in values and isinstance(node.ctx, ast.Load) else None
+    if isinstance(node, ast.Constant):
+        return set() if type(node.value) in (int, float) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
+        parts = [node.left, node.right]
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        parts = [node.operand]
+    elif isinstance(node, ast.Call) and not node.keywords and _is_ufunc(node.func):
+        parts = node.args
+    else:
+        return None
+    leaves = [_elementwise_leaves(part, values) for part in parts]
+    return None if None in leaves else set().union(*leaves)
+
+
+def _operations(node):
+    return sum(isinstance(n, (ast.BinOp, ast.UnaryOp, ast.Call)) for n in ast.walk(node))
+
+
+def _is_ufunc(func):
+    return _is_numpy(func, _UFUNCS)
+
+
+_UFUNCS = frozenset(name for name in dir(np) if isinstance(getattr(np, name), np.ufunc))
+
+
 # -- loops: what each iteration saves ----------------------------------------------------------
 def save_loop_values(body, names):
     """Fill in the _Save and _Restore marks the reverse stage left in each loop pair, inner
@@ -437,8 +701,8 @@ def exposed_reads(block, defined=frozenset()):
     """Names a block reads before assigning them itself."""
     out, defined = set(), set(defined)
     for stmt in block:
-        if isinstance(stmt, ast.Assign):
-            out |= _reads(stmt.value) - defined
+        if isinstance(stmt, ast.Assign):        # (a target `d[t]` reads d and t)
+            out |= set().union(_reads(stmt.value), *map(_reads, stmt.targets)) - defined
             defined |= assigned_names(stmt)
         elif isinstance(stmt, ast.If):
             out |= (_reads(stmt.test) - defined) | exposed_reads(stmt.body, defined) | exposed_reads(stmt.orelse, defined)

@@ -10,7 +10,7 @@ from .comparisons import (greater, greater_equal, less, less_equal, equal, not_e
                           logical_or, logical_not)
 from .reductions import (reduce_sum, reduce_mean, reduce_prod, reduce_max, reduce_min, argmax, argmin,
                          extremum_and_index, logsumexp, cumsum, var, std, norm)
-from .linalg import matmul, tensordot, einsum, einsum_operands
+from .linalg import matmul, matmul_transposed, tensordot, einsum, einsum_operands
 from .shape import (reshape, transpose, swapaxes, expand_dims, squeeze, flatten, broadcast_to, broadcast_like,
                     tile, concatenate, split_piece, gather, take_along_axis, concat, stack, split, flip,
                     roll, tril, triu, diagonal, trace, repeat_interleave, reshape_like, piece_like, pad_like)

@@ -27,6 +27,24 @@ def _(z, x, y):
 reaches(matmul, np.matmul)
 
 
+@primitive(domain=Domain(cases=((((2, 3), (4, 3)), {}), (((1, 2), (2, 2)), {}))))
+def matmul_transposed(x, y):
+    """`x @ y.T` for matrices: every row of x times y. No user code reaches it; optimize makes
+    it of a loop's `y @ x[t]` (compute_row_products_before_loops)."""
+    return x @ y.T
+
+
+@adjoint(matmul_transposed)
+def _(z, x, y):
+    d[x] = d[z] @ y
+    d[y] = d[z].T @ x
+
+
+@tangent(matmul_transposed)
+def _(z, x, y):
+    t[z] = t[x] @ y.T + x @ t[y].T
+
+
 @primitive(domain=Domain(cases=(
     (((2, 3), (3, 4)), {"axes": 1}), (((2, 3, 4), (3, 4, 2)), {"axes": ((1, 2), (0, 1))}),
     (((3,), (2,)), {"axes": 0}), (((2, 3), (4, 3)), {"axes": ((-1,), (-1,))}),

@@ -103,12 +103,12 @@ def sigmoid(x):
 
 @adjoint(sigmoid)
 def _(z, x):
-    d[x] = d[z] * z * (1 - z)
+    d[x] = d[z] * (z * (1 - z))
 
 
 @tangent(sigmoid)
 def _(z, x):
-    t[z] = t[x] * z * (1 - z)
+    t[z] = t[x] * (z * (1 - z))
 
 
 @primitive(elementwise=True, domain=Domain(away_from=(1.5,), static=({}, {"beta": 2, "threshold": 3})))

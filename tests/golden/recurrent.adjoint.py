@@ -4,47 +4,50 @@ def Recurrent_construct_adjoint(w, u, xs, h):
     t1 = np.shape(xs)
     t2 = t1[0]
     h_1 = h
+    # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
+    u_xs = xs @ u.T
+    # line 49: for t in range(xs.shape[0]): ...
     trips = 0
+    h_2s = []
     saved = []
     for t in range(t2):
         trips = trips + 1
         # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
         t3 = w @ h_1
-        t4 = xs[t]
-        t5 = u @ t4
+        t5 = u_xs[t]
         t6 = t3 + t5
         h_2 = np.tanh(t6)
-        saved.append((h_1, h_2, t, t4))
+        h_2s.append(h_2)
+        saved.append((h_1, t))
         # line 49: for t in range(xs.shape[0]): ...
         h_1 = h_2
     # backward
     # line 51: return h.sum()
     dh_1 = np.ones((4,), np.float32)
     # line 49: for t in range(xs.shape[0]): ...
-    du = np.zeros((4, 3), np.float32)
+    du_xs = np.zeros((5, 4), np.float32)
     dw = np.zeros((4, 4), np.float32)
-    dxs = np.zeros((5, 3), np.float32)
-    dt5s = []
-    t4s = []
     dt3s = []
     h_1s = []
-    for _ in range(trips):
-        h_1, h_2, t, t4 = saved.pop()
+    if trips:
+        h_2s = np.stack(h_2s)
+        dt6_terms = 1 - h_2s * h_2s
+    for i in reversed(range(trips)):
+        h_1, t = saved.pop()
         # line 49: for t in range(xs.shape[0]): ...
         dh_2 = dh_1
         # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
-        dt6 = dh_2 * (1 - h_2 * h_2)
+        dt6 = dh_2 * dt6_terms[i]
         dt3 = dt6
         dt5 = dt6
-        dt5s.append(dt5)
-        t4s.append(t4)
-        dt4 = u.T @ dt5
-        dxs[t] += dt4
+        du_xs[t] = dt5
         dt3s.append(dt3)
         h_1s.append(h_1)
         dh_1 = w.T @ dt3
-    if dt5s:
-        du += np.stack(dt5s).T @ np.stack(t4s)
     if dt3s:
         dw += np.stack(dt3s).T @ np.stack(h_1s)
+    # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
+    dxs = du_xs @ u
+    du = du_xs.T @ xs
+    # line 49: for t in range(xs.shape[0]): ...
     return dxs, dh_1, dw, du
