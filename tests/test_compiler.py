@@ -430,6 +430,33 @@ class Rows(nn.Cell):
     assert "dxs[t] += " in grad_fn.source
 
 
+def test_a_seed_of_ones_multiplies_nothing_but_is_never_an_arguments_array():
+    """multiply_ones_away: `dy * e` is `e` for an array e the function computes; `dy * w`, w an
+    argument, stays (a gradient must not share the argument's memory)."""
+    module = load_module('''
+def f(x, w):
+    return ops.sum(ops.exp(x * 0.5) + x * w)
+''')
+    x, w = ms.Tensor(np.array([0.5, -1.0], np.float32)), ms.Tensor(np.array([2.0, 3.0], np.float32))
+    grad_fn = ops.GradOperation(get_all=True)(module.f)
+    dx, dw = grad_fn(x, w)
+    assert "dx = dx + t2 * 0.5" in grad_fn.source and "dx = dt4 * w" in grad_fn.source
+    np.testing.assert_allclose(dx.asnumpy(), 0.5 * np.exp(x.asnumpy() * 0.5) + w.asnumpy(), rtol=1e-6)
+    assert dw.asnumpy().tolist() == x.asnumpy().tolist()
+    assert not np.shares_memory(dw.asnumpy(), x.asnumpy()) and not np.shares_memory(dx.asnumpy(), w.asnumpy())
+
+
+def test_a_seed_another_output_adds_to_is_not_taken_for_ones():
+    """s is an output and also read by t: its gradient is its seed plus t's contribution."""
+    module = load_module('''
+def f(x):
+    s = x.sum()
+    t = s * 2
+    return s, t
+''')
+    assert ms.grad(module.f)(ms.Tensor(np.ones(3, np.float32))).asnumpy().tolist() == [3.0, 3.0, 3.0]
+
+
 def test_code_is_made_for_a_bounded_number_of_argument_shapes():
     from msgrad.compiler import cache
     module = load_module('''

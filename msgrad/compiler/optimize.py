@@ -16,6 +16,8 @@ The others rewrite the generated function:
 - `create_with_known_shapes`: `np.ones_like(y)` is `np.ones((3,), np.float32)` where y's shape
   and dtype are known, and so is the gradient of a full sum seeded with ones (`unreduce` of
   ones); y need not be computed for it then (a forward value only the seed read goes).
+- `multiply_ones_away`: `dy * x` is `x` for such a seed of ones, of x's shape and dtype, where x
+  is an array the function computes (never an argument's, which a gradient must not share).
 - `propagate_copies`: `dt1 = df` then uses of `dt1` read `df` instead.
 - `eliminate_dead_code`: statements whose results nothing reads are dropped, so a gradient
   nobody asked for, and forward values the backward sweep does not read, are never computed.
@@ -62,7 +64,10 @@ def optimize(module, program, in_place=None, shapes=None, dtypes=None):
     body = drop_needless_unbroadcast(fn.body, same_shapes(program), shapes or {})
     if shapes:
         body = create_with_known_shapes(body, shapes, dtypes or {})
-    body, _ = eliminate_dead_code(propagate_copies(body), set())
+    body = propagate_copies(body)
+    if shapes:          # (after the copies: `dt1 = dy` then `dt1 * x`)
+        body = propagate_copies(multiply_ones_away(body, shapes, dtypes or {}))
+    body, _ = eliminate_dead_code(body, set())
     body = accumulate_in_place(body, {p.var for p in program.params} if in_place is None else in_place)
     if shapes:
         shape_of = _shape_lookup(shapes, module.gradient_of)
@@ -230,10 +235,48 @@ class _KnownCreations(ast.NodeTransformer):
 
 
 def _ones_assigned(body):
-    """Names assigned ones once, at the top level (the output's seed)."""
-    names = [s.targets[0].id for s in body if isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Name)
-             and isinstance(s.value, ast.Call) and _is_numpy(s.value.func, ("ones_like", "ones"))]
-    return {n for n in names if names.count(n) == 1}
+    """Names assigned ones at the top level and nowhere else (an output's seed nothing adds to)."""
+    once = _assigned_once(body)
+    return {s.targets[0].id for s in body if isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Name)
+            and s.targets[0].id in once and isinstance(s.value, ast.Call)
+            and _is_numpy(s.value.func, ("ones_like", "ones"))}
+
+
+def _assigned_once(body):
+    """Names one statement of `body`, nested blocks included, assigns, and nothing adds to."""
+    names = [name for s in _walk_statements(body) if not isinstance(s, (ast.If, *_LOOPS))
+             for name in assigned_names(s) | _aug_targets(s)]
+    return {name for name in names if names.count(name) == 1}
+
+
+def multiply_ones_away(body, shapes, dtypes):
+    """`g = dy * x` is `g = x` where dy is a seed of ones of x's shape and dtype, and x an array
+    the function computes itself (an argument's array must not become a gradient's)."""
+    once, ones, seeds = _assigned_once(body), _ones_assigned(body), {}
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id in ones \
+                and _is_numpy(stmt.value.func, ("ones",)) and len(stmt.value.args) == 2:
+            shape, dtype = stmt.value.args
+            seeds[stmt.targets[0].id] = (ast.literal_eval(shape), np.dtype(dtype.attr))
+    computed = {s.targets[0].id for s in _walk_statements(body) if isinstance(s, ast.Assign)
+                and isinstance(s.targets[0], ast.Name) and s.targets[0].id in once
+                and (isinstance(s.value, (ast.BinOp, ast.UnaryOp)) or
+                     isinstance(s.value, ast.Call) and _is_ufunc(s.value.func))}
+
+    def ones_times(seed, x):
+        return isinstance(seed, ast.Name) and seed.id in seeds and isinstance(x, ast.Name) and \
+            x.id in computed and (shapes.get(x.id), dtypes.get(x.id)) == seeds[seed.id]
+
+    class Products(ast.NodeTransformer):
+        def visit_BinOp(self, node):
+            self.generic_visit(node)
+            if isinstance(node.op, ast.Mult) and ones_times(node.left, node.right):
+                return node.right
+            if isinstance(node.op, ast.Mult) and ones_times(node.right, node.left):
+                return node.left
+            return node
+
+    return [Products().visit(stmt) for stmt in body]
 
 
 def _is_numpy(func, names):

@@ -7,11 +7,10 @@ def Gate_construct_adjoint(w, x):
         # line 63: y = ops.exp(x) * self.w
         t3 = np.exp(x)
     # backward
-    dy = np.ones((3,), np.float32)
     # line 62: if ops.sum(x) > 0: ...
     if t2:
         # line 63: y = ops.exp(x) * self.w
-        dw = dy * t3
+        dw = t3
     else:
         dw = np.zeros((3,), np.float32)
     return dw,
