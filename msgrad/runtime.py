@@ -238,6 +238,13 @@ def gelu_derivative(x, approximate):
     return normal_cdf(x) + 0.3989422804014327 * x * np.exp(-0.5 * x * x)
 
 
+def probabilities(x, axis):
+    """softmax(x) along `axis` of an array x, without overflow."""
+    e = np.exp(x - x.max(axis, keepdims=True))
+    e /= e.sum(axis, keepdims=True)
+    return e
+
+
 def log_probabilities(x, axis):
     """log(softmax(x)) along `axis`, without overflow."""
     shifted = x - np.max(x, axis, keepdims=True)
@@ -327,10 +334,15 @@ def cross_entropy_terms(logits, target, weight, ignore_index, label_smoothing):
     (0 for one sample (C,), else 1), log_softmax of the logits along it, the target distribution
     (smoothed; all zero for an ignored sample), the class weights shaped along the class axis (1
     without), and the one-hot of the counted class-index targets (None for probabilities)."""
+    axis, probs, weights, one_hot = _cross_entropy_targets(logits, target, weight, ignore_index, label_smoothing)
+    return axis, log_probabilities(logits, axis), probs, weights, one_hot
+
+
+def _cross_entropy_targets(logits, target, weight, ignore_index, label_smoothing):
+    """cross_entropy_terms but the log_softmax."""
     axis = class_axis(logits)
     probs, one_hot = _distribution(target, logits, ignore_index, label_smoothing)
-    weights = 1 if weight is None else channels(weight, logits)
-    return axis, log_probabilities(logits, axis), probs, weights, one_hot
+    return axis, probs, 1 if weight is None else channels(weight, logits), one_hot
 
 
 def cross_entropy_losses(logits, target, weight, ignore_index, label_smoothing):
@@ -343,17 +355,22 @@ def _cross_entropy_backward(g, logits, target, weight, ignore_index, reduction, 
     """cross_entropy_terms, the divisor of 'mean', and the gradient of each sample's loss."""
     terms = axis, _, _, weights, one_hot = cross_entropy_terms(logits, target, weight, ignore_index,
                                                                label_smoothing)
+    return (terms, *_cross_entropy_scale(g, logits, weights, one_hot, reduction, axis))
+
+
+def _cross_entropy_scale(g, logits, weights, one_hot, reduction, axis):
+    """The divisor of 'mean', and the gradient of each sample's loss along the class axis."""
     divisor = cross_entropy_divisor(logits, weights, one_hot) if reduction == "mean" else 1
     scale = g / divisor         # one number, or one per sample (reduction 'none')
-    return terms, divisor, np.expand_dims(scale, axis) if np.ndim(scale) else scale
+    return divisor, np.expand_dims(scale, axis) if np.ndim(scale) else scale
 
 
 def cross_entropy_grad_logits(g, logits, target, weight, ignore_index, reduction, label_smoothing):
     """The gradient of cross_entropy with respect to the logits."""
-    (axis, logp, probs, weights, _), _, scale = _cross_entropy_backward(
-        g, logits, target, weight, ignore_index, reduction, label_smoothing)
+    axis, probs, weights, one_hot = _cross_entropy_targets(logits, target, weight, ignore_index, label_smoothing)
+    _, scale = _cross_entropy_scale(g, logits, weights, one_hot, reduction, axis)
     weighted = probs if weight is None else weights * probs
-    return scale * (np.exp(logp) * np.sum(weighted, axis, keepdims=True) - weighted)
+    return scale * (probabilities(logits, axis) * weighted.sum(axis, keepdims=True) - weighted)
 
 
 def cross_entropy_grad_target(g, logits, target, weight, ignore_index, reduction, label_smoothing):
