@@ -457,6 +457,30 @@ def f(x):
     assert ms.grad(module.f)(ms.Tensor(np.ones(3, np.float32))).asnumpy().tolist() == [3.0, 3.0, 3.0]
 
 
+def test_a_layers_temporaries_are_updated_in_place():
+    """update_temporaries_in_place: `h = x @ w; h += b; np.tanh(h, out=h)`. A temporary read
+    again (z), or whose result has another shape (the broadcast sum), gets a new array."""
+    module = load_module('''
+class Layer(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(np.linspace(-1.0, 1.0, 6).reshape(3, 2), name='w')
+        self.b = Parameter(np.array([0.1, -0.2]), name='b')
+
+    def construct(self, x):
+        h = ops.tanh(ops.matmul(x, self.w) + self.b)
+        z = x * 2.0
+        k = z + 1.0
+        wide = ops.matmul(x, self.w) + ops.ones((4, 1, 2), ms.float64)
+        return (h * h).sum() + (z * k).sum() + (wide * wide).sum()
+''')
+    rng = np.random.default_rng(2)
+    grad_fn = check_gradients(module.Layer(), [rng.standard_normal((2, 3))], rng)
+    forward = grad_fn.source.split("# backward")[0]
+    assert "h = x @ w\n    h += b\n    np.tanh(h, out=h)" in forward
+    assert "k = z + 1.0" in forward and "wide = t6 + c" in forward
+
+
 def test_code_is_made_for_a_bounded_number_of_argument_shapes():
     from msgrad.compiler import cache
     module = load_module('''

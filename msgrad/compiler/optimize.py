@@ -41,9 +41,14 @@ The others rewrite the generated function:
 - `save_loop_values`: each loop iteration saves, on a stack, exactly the values of that
   iteration its backward sweep reads, and the backward sweep takes them back (no copies:
   generated code never mutates an array).
+- `update_temporaries_in_place`: `y = t + b` where t is a temporary that nothing else reads, of
+  y's shape and dtype, made by an earlier statement, is `t += b` with t named y (and
+  `np.tanh(t)` is `np.tanh(y, out=y)`): `y = x @ w; y += b; np.tanh(y, out=y)`, as a person
+  writes a layer, with no new array per step.
 - `drop_empty_comments`: a comment that no longer heads any statement goes too.
 """
 import ast
+import collections
 import copy
 import dataclasses
 
@@ -74,7 +79,10 @@ def optimize(module, program, in_place=None, shapes=None, dtypes=None):
         body = sum_outer_products_after_loops(body, shape_of, module.names)
         body = write_rows_once(inline_known_forms(body, shape_of))
         body = compute_saved_terms_before_loops(body, shapes, dtypes or {}, module.names)
-    fn.body = drop_empty_comments(save_loop_values(body, module.names))
+    body = save_loop_values(body, module.names)
+    if shapes:
+        body = update_temporaries_in_place(body, shapes, dtypes or {})
+    fn.body = drop_empty_comments(body)
     return module
 
 
@@ -756,6 +764,73 @@ def exposed_reads(block, defined=frozenset()):
         elif not isinstance(stmt, (Comment, _Save, _Restore)):
             out |= _reads(stmt) - defined
     return out
+
+
+# -- temporaries -------------------------------------------------------------------------------
+_IN_PLACE = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+
+
+def update_temporaries_in_place(body, shapes, dtypes):
+    """For top-level statements, whose forward values have known shapes and dtypes. The result
+    keeps its name, which the backward sweep reads (a temporary's own name goes)."""
+    everything = ast.Module(body=body, type_ignores=[])
+    reads = collections.Counter(n.id for n in ast.walk(everything) if isinstance(n, ast.Name)
+                                and isinstance(n.ctx, ast.Load))
+    once = _assigned_once(body)
+    writes, out = {}, []          # writes: a temporary's name -> its statements in `out`
+    for stmt in body:
+        target = stmt.targets[0].id if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) \
+            and stmt.targets[0].id in once else None
+        temporary = target and _temporary_operand(stmt.value, target, writes, reads, shapes, dtypes)
+        if temporary:               # its statements write `target` now, and this one adds to it
+            writes[target] = writes.pop(temporary) + [len(out)]
+            for i in writes[target][:-1]:
+                out[i] = _RenameAll({temporary: target}).visit(out[i])
+            stmt = _in_place(stmt.value, temporary, target)
+        elif target and _is_fresh_array(stmt.value):
+            writes[target] = [len(out)]
+        out.append(stmt)
+    return out
+
+
+def _temporary_operand(value, target, writes, reads, shapes, dtypes):
+    """The operand of `value` that can take `target`'s result in place, or None."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, _IN_PLACE):
+        operands = [value.left, value.right] if isinstance(value.op, (ast.Add, ast.Mult)) else [value.left]
+    elif isinstance(value, ast.Call) and _is_ufunc(value.func) and len(value.args) == 1 and not value.keywords \
+            and getattr(np, value.func.attr).nin == 1:
+        operands = value.args
+    else:
+        return None
+    for operand in operands:
+        name = operand.id if isinstance(operand, ast.Name) else None
+        if name in writes and reads[name] == 1 and shapes.get(name) == shapes.get(target) and \
+                len(shapes.get(name) or ()) > 0 and dtypes.get(name) is not None and dtypes.get(name) == dtypes.get(target):
+            return name
+    return None
+
+
+def _in_place(value, temporary, target):
+    """`target += other` for `temporary + other`, `np.f(target, out=target)` for `np.f(temporary)`."""
+    if isinstance(value, ast.BinOp):
+        other = value.right if isinstance(value.left, ast.Name) and value.left.id == temporary else value.left
+        return ast.AugAssign(ast.Name(target, ast.Store()), value.op, other)
+    call = ast.Call(value.func, [ast.Name(target, ast.Load())], [ast.keyword("out", ast.Name(target, ast.Load()))])
+    return ast.Expr(call)
+
+
+def _is_fresh_array(value):
+    """Whether `value` makes a new array: arithmetic, or a numpy ufunc."""
+    return isinstance(value, (ast.BinOp, ast.UnaryOp)) or isinstance(value, ast.Call) and _is_ufunc(value.func)
+
+
+class _RenameAll(ast.NodeTransformer):
+    """Renames every occurrence, read or written."""
+    def __init__(self, renames):
+        self.renames = renames
+
+    def visit_Name(self, node):
+        return ast.copy_location(ast.Name(self.renames.get(node.id, node.id), node.ctx), node)
 
 
 # -- comments ----------------------------------------------------------------------------------

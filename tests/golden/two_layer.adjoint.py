@@ -1,9 +1,9 @@
 # msgrad adjoint of TwoLayer.construct (programs.py:32), wrt: x, target, self.w1, self.b1, self.w2
 def TwoLayer_construct_adjoint(w1, b1, w2, x, target, dloss, dy):
     # line 33: h = ops.tanh(self.matmul(x, self.w1) + self.b1)
-    t1 = x @ w1
-    t2 = t1 + b1
-    h = np.tanh(t2)
+    h = x @ w1
+    h += b1
+    np.tanh(h, out=h)
     # line 34: y = h @ self.w2
     y = h @ w2
     # line 35: err = y - target
