@@ -356,9 +356,9 @@ def test_an_rnns_weight_gradients_are_one_matrix_product_after_the_loop():
     (dxs, dh), (dw, du) = grad_fn(xs, h)
     source = "\n".join(line for line in grad_fn.source.splitlines() if not line.lstrip().startswith("#"))
     forward = source.split("for t in range(t2):")[1].split("dh_1 = ")[0]
-    backward = source.split("for i in reversed(range(trips)):")[1].split("if ")[0]
+    backward = source.split("for t in reversed(range(trips)):")[1].split("if ")[0]
     assert "u_xs = xs @ u.T" in source.split("trips = 0")[0] and "u @" not in forward
-    assert "dt6_terms = 1 - h_2s * h_2s" in source and "dt6 = dh_2 * dt6_terms[i]" in backward
+    assert "dt6_terms = 1 - h_2s * h_2s" in source and "dt6 = dh_2 * dt6_terms[t]" in backward and "h_1 = saved.pop()" in backward
     assert "matmul_grad_x" not in backward and "u.T" not in backward and "du_xs[t] = dt5" in backward
     assert "dw += np.stack(dt3s).T @ np.stack(h_1s)" in source
     assert "dxs = du_xs @ u" in source and "du = du_xs.T @ xs" in source

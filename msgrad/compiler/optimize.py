@@ -29,15 +29,17 @@ The others rewrite the generated function:
   and vectors g and v (an RNN's weight gradient), becomes one matrix product after the loop,
   `dw += np.stack(gs).T @ np.stack(vs)`, of the vectors each iteration collects.
 - `inline_known_forms`: where shapes are known, a matrix product's gradient is the one numpy
-  expression the runtime helper would pick (`g @ y.T`, `np.outer(g, y)`, `x.T @ g`), and
-  adding a row of a gradient at an integer index is `dx[t] += g`. (A bias's `unbroadcast` is
-  `g.sum(axis=0)`, in the first pass.)
+  expression the runtime helper would pick (`g @ y.T`, `np.outer(g, y)`, `x.T @ g`, or `g @ x`
+  for a vector g), and adding a row of a gradient at an integer index is `dx[t] += g`. (A
+  bias's `unbroadcast` is `g.sum(axis=0)`, in the first pass.)
 - `write_rows_once`: a gradient's row `dx[t] += g` is `dx[t] = g` when dx starts as zeros, this
   is all that adds to it, and t counts the iterations of a loop: no row is written twice.
 - `compute_saved_terms_before_loops`: a part of a loop's backward sweep computed elementwise
   from the loop's own values alone, as a tanh's `1 - y * y`, is computed for all iterations at
   once after the forward loop, from the stacked values of every iteration, and each backward
   iteration reads its row (where shapes are known: each iteration's values of one shape).
+- `count_down_backward_loops`: the backward sweep of `for t in range(n)` runs `for t in
+  reversed(range(trips))`, so no iteration saves its t.
 - `save_loop_values`: each loop iteration saves, on a stack, exactly the values of that
   iteration its backward sweep reads, and the backward sweep takes them back (no copies:
   generated code never mutates an array).
@@ -78,6 +80,8 @@ def optimize(module, program, in_place=None, shapes=None, dtypes=None):
         shape_of = _shape_lookup(shapes, module.gradient_of)
         body = sum_outer_products_after_loops(body, shape_of, module.names)
         body = write_rows_once(inline_known_forms(body, shape_of))
+    body = count_down_backward_loops(body)
+    if shapes:
         body = compute_saved_terms_before_loops(body, shapes, dtypes or {}, module.names)
     body = save_loop_values(body, module.names)
     if shapes:
@@ -463,8 +467,7 @@ def _top_level_loops(body):
     pairs = {}
     for stmt in body:
         if isinstance(stmt, _LOOPS) and getattr(stmt, "loop_key", None) is not None:
-            side = 0 if any(isinstance(s, _Save) for s in stmt.body) else 1
-            pairs.setdefault(stmt.loop_key, [None, None])[side] = stmt
+            pairs.setdefault(stmt.loop_key, [None, None])[0 if _saves(stmt) else 1] = stmt
     return [pair for pair in pairs.values() if None not in pair]
 
 
@@ -513,8 +516,10 @@ class _KnownForms(ast.NodeTransformer):
             return ast.BinOp(g, ast.MatMult(), transpose(y))
         if node.func.id == "matmul_grad_x" and ndims == (2, 1):
             return ast.Call(ast.Attribute(ast.Name("np", ast.Load()), "outer", ast.Load()), [g, y], [])
-        if node.func.id == "matmul_grad_y" and ndims in ((2, 2), (2, 1)):
+        if node.func.id == "matmul_grad_y" and ndims == (2, 2):
             return ast.BinOp(transpose(x), ast.MatMult(), g)
+        if node.func.id == "matmul_grad_y" and ndims == (2, 1):      # g a vector: g @ x is x.T @ g
+            return ast.BinOp(g, ast.MatMult(), x)
         return node
 
 
@@ -622,7 +627,8 @@ def _saved_terms(body, forward, backward, shapes, dtypes, names):
     changed = set().union(*map(assigned_names, backward.body), *map(_aug_targets, backward.body))
     values = {name for name in exposed_reads(backward.body) & always - changed
               if name in shapes and getattr(dtypes.get(name), "kind", None) == "f"}
-    terms = _Terms(values, shapes, names)
+    counted = backward.target.id if backward.target.id != "_" else None
+    terms = _Terms(values, shapes, names, counted)
     rewritten = [terms.visit(stmt) if isinstance(stmt, (ast.Assign, ast.AugAssign)) else stmt
                  for stmt in backward.body]
     if not terms.found:
@@ -635,20 +641,21 @@ def _saved_terms(body, forward, backward, shapes, dtypes, names):
     body[at:at] = [_assign(each, ast.List([], ast.Load())) for each in lists.values()]
     stacked = [_assign(each, _call("np.stack", ast.Name(each, ast.Load()))) for each in lists.values()]
     computed = [_assign(name, _Rename(lists).visit(expr)) for name, expr in terms.found.values()]
-    trips = backward.iter.args[0]
+    trips = (backward.iter if counted is None else backward.iter.args[0]).args[0]
     at = body.index(backward)
     body[at:at] = [ast.If(copy.deepcopy(trips), stacked + computed, [])]
-    backward.target = ast.Name(terms.index, ast.Store())
-    backward.iter = _call("reversed", backward.iter)
+    if counted is None:
+        backward.target = ast.Name(terms.index, ast.Store())
+        backward.iter = _call("reversed", backward.iter)
 
 
 class _Terms(ast.NodeTransformer):
     """Replaces each largest elementwise expression of `values` (all of one shape) and numbers,
     of two operations or more, with its row `terms[i]` of an array of all iterations' terms."""
 
-    def __init__(self, values, shapes, names):
+    def __init__(self, values, shapes, names, index):
         self.values, self.shapes, self.names = values, shapes, names
-        self.index = None     # the backward loop's count of the forward iteration it is at
+        self.index = index    # the backward loop's count of the forward iteration it is at
         self.found = {}       # ast.dump of an expression -> (its terms' name, the expression)
         self.leaves = set()
         self.target = "terms"
@@ -700,6 +707,26 @@ _UFUNCS = frozenset(name for name in dir(np) if isinstance(getattr(np, name), np
 
 
 # -- loops: what each iteration saves ----------------------------------------------------------
+def count_down_backward_loops(body):
+    """The backward sweep of `for t in range(n)` (a body that leaves t alone) is `for t in
+    reversed(range(trips))`: it knows each iteration's t without saving it."""
+    loops = {}
+    for stmt in _walk_statements(body):
+        if isinstance(stmt, _LOOPS) and getattr(stmt, "loop_key", None) is not None:
+            loops.setdefault(stmt.loop_key, [None, None])[0 if _saves(stmt) else 1] = stmt
+    for forward, backward in loops.values():
+        if backward is not None and _counts_up(forward) and len(forward.iter.args) == 1 and \
+                forward.target.id not in set().union(*map(assigned_names, backward.body)):
+            backward.target = ast.Name(forward.target.id, ast.Store())
+            backward.iter = _call("reversed", backward.iter)
+    return body
+
+
+def _saves(loop):
+    """Whether a loop is the forward half of a pair (it saves values for its backward sweep)."""
+    return any(isinstance(s, _Save) for s in loop.body)
+
+
 def save_loop_values(body, names):
     """Fill in the _Save and _Restore marks the reverse stage left in each loop pair, inner
     loops first, so an outer loop saves what its inner loops read but do not save."""
@@ -713,7 +740,8 @@ def save_loop_values(body, names):
             continue
         forward, _, top = pair["forward"]
         backward = pair["backward"][0]
-        saved = sorted(exposed_reads(backward.body) & set().union(*map(assigned_names, [forward])))
+        counted = _assigned_target(backward.target) if isinstance(backward, ast.For) else set()
+        saved = sorted(exposed_reads(backward.body, counted) & assigned_names(forward))
         _fill(forward, backward, saved, names, body, top)
     return body
 
@@ -882,6 +910,9 @@ def definitely_assigned(block):
 
 
 def _assigned_target(target):
+    """The names a target binds, or for `d[t]` the array it changes (d, not t)."""
+    while isinstance(target, ast.Subscript):
+        target = target.value
     return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 

@@ -18,7 +18,7 @@ def Recurrent_construct_adjoint(w, u, xs, h):
         t6 = t3 + t5
         h_2 = np.tanh(t6)
         h_2s.append(h_2)
-        saved.append((h_1, t))
+        saved.append(h_1)
         # line 49: for t in range(xs.shape[0]): ...
         h_1 = h_2
     # backward
@@ -32,18 +32,18 @@ def Recurrent_construct_adjoint(w, u, xs, h):
     if trips:
         h_2s = np.stack(h_2s)
         dt6_terms = 1 - h_2s * h_2s
-    for i in reversed(range(trips)):
-        h_1, t = saved.pop()
+    for t in reversed(range(trips)):
+        h_1 = saved.pop()
         # line 49: for t in range(xs.shape[0]): ...
         dh_2 = dh_1
         # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
-        dt6 = dh_2 * dt6_terms[i]
+        dt6 = dh_2 * dt6_terms[t]
         dt3 = dt6
         dt5 = dt6
         du_xs[t] = dt5
         dt3s.append(dt3)
         h_1s.append(h_1)
-        dh_1 = w.T @ dt3
+        dh_1 = dt3 @ w
     if dt3s:
         dw += np.stack(dt3s).T @ np.stack(h_1s)
     # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
