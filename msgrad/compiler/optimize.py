@@ -220,7 +220,8 @@ class _Unbroadcasts(ast.NodeTransformer):
 
 
 def create_with_known_shapes(body, shapes, dtypes):
-    return [_KnownCreations(shapes, dtypes, _ones_assigned(body)).visit(stmt) for stmt in body]
+    creations = _KnownCreations(shapes, dtypes, _ones_assigned(body))
+    return [creations.visit(stmt) for stmt in body]
 
 
 class _KnownCreations(ast.NodeTransformer):
@@ -256,9 +257,9 @@ def _ones_assigned(body):
 
 def _assigned_once(body):
     """Names one statement of `body`, nested blocks included, assigns, and nothing adds to."""
-    names = [name for s in _walk_statements(body) if not isinstance(s, (ast.If, *_LOOPS))
-             for name in assigned_names(s) | _aug_targets(s)]
-    return {name for name in names if names.count(name) == 1}
+    counts = collections.Counter(name for s in _walk_statements(body) if not isinstance(s, (ast.If, *_LOOPS))
+                                 for name in assigned_names(s) | _aug_targets(s))
+    return {name for name, count in counts.items() if count == 1}
 
 
 def multiply_ones_away(body, shapes, dtypes):
