@@ -156,6 +156,13 @@ def test_unused_input_and_stopped_output_give_zeros():
     assert dx.asnumpy().tolist() == [0.0, 0.0] and dy.shape == (1, 2)
 
 
+def test_a_weight_asked_for_twice_gets_two_gradients_of_its_own():
+    net = Net()
+    dw, db, dw_again = ops.GradOperation(get_by_list=True)(net, [net.w, net.b, net.w])(X, Y)
+    assert dw.asnumpy().tolist() == dw_again.asnumpy().tolist() == DW and db.asnumpy().tolist() == DB
+    assert not np.shares_memory(dw.asnumpy(), dw_again.asnumpy())
+
+
 def test_gradients_never_share_memory_with_sens_or_each_other():
     class Sum(nn.Cell):
         def construct(self, x, y):

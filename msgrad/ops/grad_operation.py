@@ -72,8 +72,7 @@ class _Gradient:
         grads = _tensors(results, dtypes, seen)
         n = len(plan.inputs)
         input_grads = tuple(grads[:n])
-        weight_grads = tuple(grads[n:]) if plan.in_order else tuple(
-            Tensor(np.zeros_like(w._data)) if k is None else grads[k] for w, k in zip(self.weights, plan.weights))
+        weight_grads = tuple(grads[n:]) if plan.in_order else _weight_gradients(self.weights, plan.weights, grads)
         outputs = None
         if self.value:
             values = iter(wrap(v) for v in results[len(results) - plan.n_values:])
@@ -325,6 +324,17 @@ def _tensors(gradients, dtypes, seen):
 
 
 _new_tensor = Tensor.__new__
+
+
+def _weight_gradients(weights, indices, grads):
+    """Each weight's gradient (its index in `grads`, or None for zeros: the function does not
+    read it), a copy where a weight comes again."""
+    out, taken = [], set()
+    for w, k in zip(weights, indices):
+        out.append(Tensor(np.zeros_like(w._data)) if k is None else
+                   wrap(grads[k]._data.copy()) if k in taken else grads[k])
+        taken.add(k)
+    return tuple(out)
 
 
 def grad(fn, grad_position=0, weights=None, has_aux=False, return_ids=False, sens_param=False):
