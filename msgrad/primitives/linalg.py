@@ -1,5 +1,6 @@
 """Matrix products, tensor contractions and einsum. Transposed operands are separate
-`swapaxes` steps (see primitives/shape.py)."""
+`swapaxes` steps (see primitives/shape.py); matmul_transposed, `x @ y.T`, is made only by the
+optimizer, for a loop's products of rows."""
 import numpy as np
 
 from .core import Domain, adjoint, d, primitive, reaches, static, t, tangent
