@@ -348,6 +348,7 @@ def test_an_rnns_weight_gradients_are_one_matrix_product_after_the_loop():
     compute_row_products_before_loops: `u @ xs[t]` is a row of `xs @ u.T`, made once before the
     loop, and the input's and u's gradients are one product each after it;
     write_rows_once: each step writes its own row of the products gradient;
+    propagate_copies: no `dh_2 = dh_1` copies in the loop;
     compute_saved_terms_before_loops: tanh's `1 - y * y` is computed for all steps at once."""
     from golden.programs import Recurrent
     net = Recurrent()
@@ -358,9 +359,9 @@ def test_an_rnns_weight_gradients_are_one_matrix_product_after_the_loop():
     forward = source.split("for t in range(t2):")[1].split("dh_1 = ")[0]
     backward = source.split("for t in reversed(range(trips)):")[1].split("if ")[0]
     assert "u_xs = xs @ u.T" in source.split("trips = 0")[0] and "u @" not in forward
-    assert "dt6_terms = 1 - h_2s * h_2s" in source and "dt6 = dh_2 * dt6_terms[t]" in backward and "h_1 = saved.pop()" in backward
-    assert "matmul_grad_x" not in backward and "u.T" not in backward and "du_xs[t] = dt5" in backward
-    assert "dw += np.stack(dt3s).T @ np.stack(h_1s)" in source
+    assert "dt6_terms = 1 - h_2s * h_2s" in source and "dt6 = dh_1 * dt6_terms[t]" in backward and "h_1 = saved.pop()" in backward
+    assert "matmul_grad_x" not in backward and "u.T" not in backward and "du_xs[t] = dt6" in backward
+    assert "dw += np.stack(dt6s).T @ np.stack(h_1s)" in source and "dh_2" not in backward     # (no copies)
     assert "dxs = du_xs @ u" in source and "du = du_xs.T @ xs" in source
     w, u = net.w.asnumpy().astype(np.float64), net.u.asnumpy().astype(np.float64)
     states = [np.ones(4)]

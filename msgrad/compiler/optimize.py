@@ -299,23 +299,50 @@ def _is_numpy(func, names):
 
 # -- copies and dead code ----------------------------------------------------------------------
 def propagate_copies(body):
-    """Replace a name bound once by a top-level `a = b` with `b`, and drop the copy, where `b`
-    is not assigned again afterwards."""
-    counts, last_assigned = {}, {}
-    for i, stmt in enumerate(body):
-        for name in assigned_names(stmt):
-            counts[name] = counts.get(name, 0) + 1
-            last_assigned[name] = i
-    renames, kept = {}, []
-    for i, stmt in enumerate(body):
-        stmt = _Rename(renames).visit(stmt)
-        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name) and isinstance(stmt.targets[0], ast.Name):
-            target, source = stmt.targets[0].id, stmt.value.id
-            if counts[target] == 1 and last_assigned.get(source, -1) < i:
-                renames[target] = source
+    """Drop each copy `a = b` and read b for a, where the copy is all that binds a and every
+    read of a comes later in the copy's block, before b changes: at the top level, or in one
+    iteration of a loop (`dh_1 = dh` at the head of a backward loop that ends `dh = ...`)."""
+    binds = collections.Counter(name for s in _walk_statements(body) for name in _binds(s))
+    reads = collections.Counter(n.id for s in body for n in ast.walk(s)
+                                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+    return _propagate(body, binds, reads)
+
+
+def _propagate(block, binds, reads):
+    for stmt in block:
+        _in_blocks(stmt, lambda inner: _propagate(inner, binds, reads))
+    out, i = list(block), 0
+    while i < len(out):
+        stmt = out[i]
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and \
+                isinstance(stmt.value, ast.Name) and binds[stmt.targets[0].id] == 1:
+            copy_, source = stmt.targets[0].id, stmt.value.id
+            later = out[i + 1:]
+            readers = [k for k, s in enumerate(later) if copy_ in _reads(s)]
+            last = readers[-1] if readers else -1
+            if readers and sum(_read_count(s, copy_) for s in later[:last + 1]) == reads[copy_] and \
+                    not any(source in assigned_names(s) | _aug_targets(s) for s in later[:last]) and \
+                    not (source in assigned_names(later[last]) and isinstance(later[last], (ast.If, *_LOOPS))):
+                later[:last + 1] = [_Rename({copy_: source}).visit(s) for s in later[:last + 1]]
+                reads[source] += reads.pop(copy_)
+                binds[copy_] -= 1
+                out[i:] = later
                 continue
-        kept.append(stmt)
-    return kept
+        i += 1
+    return out
+
+
+def _binds(stmt):
+    """The names a statement itself binds (not those of the blocks it holds)."""
+    if isinstance(stmt, ast.For):
+        return _assigned_target(stmt.target)
+    if isinstance(stmt, (ast.If, ast.While)):
+        return set()
+    return assigned_names(stmt) | _aug_targets(stmt)
+
+
+def _read_count(stmt, name):
+    return sum(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id == name for n in ast.walk(stmt))
 
 
 def eliminate_dead_code(block, live):

@@ -27,25 +27,21 @@ def Recurrent_construct_adjoint(w, u, xs, h):
     # line 49: for t in range(xs.shape[0]): ...
     du_xs = np.zeros((5, 4), np.float32)
     dw = np.zeros((4, 4), np.float32)
-    dt3s = []
+    dt6s = []
     h_1s = []
     if trips:
         h_2s = np.stack(h_2s)
         dt6_terms = 1 - h_2s * h_2s
     for t in reversed(range(trips)):
         h_1 = saved.pop()
-        # line 49: for t in range(xs.shape[0]): ...
-        dh_2 = dh_1
         # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
-        dt6 = dh_2 * dt6_terms[t]
-        dt3 = dt6
-        dt5 = dt6
-        du_xs[t] = dt5
-        dt3s.append(dt3)
+        dt6 = dh_1 * dt6_terms[t]
+        du_xs[t] = dt6
+        dt6s.append(dt6)
         h_1s.append(h_1)
-        dh_1 = dt3 @ w
-    if dt3s:
-        dw += np.stack(dt3s).T @ np.stack(h_1s)
+        dh_1 = dt6 @ w
+    if dt6s:
+        dw += np.stack(dt6s).T @ np.stack(h_1s)
     # line 50: h = ops.tanh(self.w @ h + self.u @ xs[t])
     dxs = du_xs @ u
     du = du_xs.T @ xs
