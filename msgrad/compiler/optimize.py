@@ -247,9 +247,10 @@ class _KnownCreations(ast.NodeTransformer):
                         [_constant(tuple(shape)), ast.Attribute(ast.Name("np", ast.Load()), dtype.name, ast.Load())], [])
 
 
-def _ones_assigned(body):
-    """Names assigned ones at the top level and nowhere else (an output's seed nothing adds to)."""
-    once = _assigned_once(body)
+def _ones_assigned(body, once=None):
+    """Names assigned ones at the top level and nowhere else (an output's seed nothing adds to);
+    `once`: _assigned_once(body), where known."""
+    once = _assigned_once(body) if once is None else once
     return {s.targets[0].id for s in body if isinstance(s, ast.Assign) and isinstance(s.targets[0], ast.Name)
             and s.targets[0].id in once and isinstance(s.value, ast.Call)
             and _is_numpy(s.value.func, ("ones_like", "ones"))}
@@ -265,7 +266,8 @@ def _assigned_once(body):
 def multiply_ones_away(body, shapes, dtypes):
     """`g = dy * x` is `g = x` where dy is a seed of ones of x's shape and dtype, and x an array
     the function computes itself (an argument's array must not become a gradient's)."""
-    once, ones, seeds = _assigned_once(body), _ones_assigned(body), {}
+    once, seeds = _assigned_once(body), {}
+    ones = _ones_assigned(body, once)
     for stmt in body:
         if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and stmt.targets[0].id in ones \
                 and _is_numpy(stmt.value.func, ("ones",)) and len(stmt.value.args) == 2:
@@ -317,10 +319,13 @@ def _propagate(block, binds, reads):
         if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) and \
                 isinstance(stmt.value, ast.Name) and binds[stmt.targets[0].id] == 1:
             copy_, source = stmt.targets[0].id, stmt.value.id
-            later = out[i + 1:]
-            readers = [k for k, s in enumerate(later) if copy_ in _reads(s)]
-            last = readers[-1] if readers else -1
-            if readers and sum(_read_count(s, copy_) for s in later[:last + 1]) == reads[copy_] and \
+            later, found, last = out[i + 1:], 0, -1
+            for k, s in enumerate(later):           # up to the statement with the copy's last read
+                count = _read_count(s, copy_)
+                found, last = found + count, k if count else last
+                if found == reads[copy_]:
+                    break
+            if found and found == reads[copy_] and \
                     not any(source in assigned_names(s) | _aug_targets(s) for s in later[:last]) and \
                     not (source in assigned_names(later[last]) and isinstance(later[last], (ast.If, *_LOOPS))):
                 later[:last + 1] = [_Rename({copy_: source}).visit(s) for s in later[:last + 1]]
@@ -574,11 +579,8 @@ def _touched_elsewhere(block, stmt):
 
 
 def _aug_targets(stmt):
-    """The names a statement adds to in place (`d += e`, `d[t] += e`)."""
-    targets = [n.target for n in ast.walk(stmt) if isinstance(n, ast.AugAssign)]
-    while any(isinstance(t, ast.Subscript) for t in targets):
-        targets = [t.value if isinstance(t, ast.Subscript) else t for t in targets]
-    return {t.id for t in targets}
+    """The names a statement (or one it holds) adds to in place (`d += e`, `d[t] += e`)."""
+    return set().union(*(_assigned_target(s.target) for s in _walk_statements([stmt]) if isinstance(s, ast.AugAssign)))
 
 
 def _shape_lookup(shapes, gradient_of):
