@@ -575,3 +575,18 @@ class Net(nn.Cell):
         got = ops.GradOperation()(net)(ms.Tensor(value))
         want = np.full(value.shape, 2.0, np.float32)
         np.testing.assert_allclose(got.asnumpy(), want)
+
+
+def test_a_tensor_made_in_construct_can_start_a_loops_state():
+    """`h = ops.zeros(...)` before a loop that carries h: the constant is read from the generated
+    code's globals (it was once written into the code as a Tensor's repr)."""
+    module = load_module('''
+class Net(nn.Cell):
+    def construct(self, x):
+        h = ops.zeros((3,), ms.float64)
+        for t in range(2):
+            h = ops.tanh(h * x + x)
+        return h
+''')
+    rng = np.random.default_rng(4)
+    check_gradients(module.Net(), [rng.standard_normal(3)], rng)

@@ -109,10 +109,17 @@ class ProgramBuilder:
         if isinstance(value, Parameter):
             return self.parameter(value, self.parameter_path(value), node)
         if isinstance(value, (Tensor, np.ndarray, np.generic)):
-            return self.global_constant(np.asarray(getattr(value, "_data", value)), "c")
+            return self.array_constant(np.asarray(getattr(value, "_data", value)))
         if isinstance(value, mstype.Type):
             return self.global_constant(value, value.name.lower())
         raise self.source.error(node, f"msgrad cannot use a {type(value).__name__} as an operand")
+
+    def array_constant(self, value):
+        """`value`, or for a Tensor or array made in construct (`ops.zeros(...)`) the name of a
+        global constant holding it."""
+        if isinstance(value, (Tensor, np.ndarray)) and not isinstance(value, Parameter):
+            return self.global_constant(np.asarray(getattr(value, "_data", value)), "c")
+        return value
 
     def parameter(self, param, path, node):
         """The name of a Parameter read as `self.<path>` (`path` starts with self's name)."""
@@ -358,7 +365,7 @@ class _Normalizer(ProgramBuilder):
         carried = {}
         for name in sorted(assigned & self.env.keys(), key=str):
             carried[name] = self.names.claim(_BASE_NAMES.get(name, name))
-            self.current.append(Op(carried[name], P.identity, (self.env[name],), {}, stmt))
+            self.current.append(Op(carried[name], P.identity, (self.array_constant(self.env[name]),), {}, stmt))
             self.env[name] = Symbol(carried[name])
         index = None
         if kind == "range":
@@ -378,7 +385,7 @@ class _Normalizer(ProgramBuilder):
             return test, head
 
         block, env, (test, head) = self.block(body, self.env)
-        carry = [Op(var, P.identity, (env[name],), {}, stmt) for name, var in carried.items()
+        carry = [Op(var, P.identity, (self.array_constant(env[name]),), {}, stmt) for name, var in carried.items()
                  if not (is_symbol(env[name]) and env[name].name == var)]
         if kind == "while" and test is True and env[STOP] is False:
             raise self.source.error(stmt, "this `while` loop never ends", "Give it a condition that "
