@@ -407,6 +407,35 @@ def test_loops_over_every_row_compute_row_products_and_terms_once(steps, hidden,
         assert "dt8_terms = 1 - t9s * t9s" in grad_fn.source and "dt5_terms = t6s * (1 - t6s)" in grad_fn.source
 
 
+def test_a_cell_called_in_a_loop_is_inlined_so_its_products_of_rows_leave_the_loop():
+    """inline_calls(in_loops=True), for code made for known shapes: an RNN written with a cell
+    gets the loop passes too (and calls no generated functions per step)."""
+    module = load_module('''
+class Step(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.w = Parameter(np.linspace(-0.5, 0.5, 9).reshape(3, 3), name='w')
+        self.u = Parameter(np.linspace(0.2, -0.3, 6).reshape(3, 2), name='u')
+
+    def construct(self, x, h):
+        return ops.tanh(self.w @ h + self.u @ x)
+
+
+class Unrolled(nn.Cell):
+    def __init__(self):
+        super().__init__()
+        self.step = Step()
+
+    def construct(self, xs, h):
+        for t in range(xs.shape[0]):
+            h = self.step(xs[t], h)
+        return h
+''')
+    rng = np.random.default_rng(5)
+    grad_fn = check_gradients(module.Unrolled(), [rng.standard_normal((4, 2)), rng.standard_normal(3)], rng)
+    assert "step_u_xs = xs @ step_u.T" in grad_fn.source and "_forward(" not in grad_fn.source
+
+
 def test_a_loop_over_some_rows_keeps_its_products_per_step():
     rng = np.random.default_rng(1)
     net = load_module(GATED).Gated(3, 2, 1, steps=2)

@@ -58,6 +58,7 @@ def adjoint_of(program, wrt_inputs, wrt_params, sens_param, value=False, aux=Fal
                                            "through a loop", "Take the inner gradient of loop-free code.")
     known = Known({}, {}, {})
     if signature is not None:
+        program = inline_calls(program, in_loops=True)
         known = infer(program, signature)
         rewritten = compute_row_products_before_loops(program, known)
         if rewritten is not program:

@@ -177,28 +177,33 @@ class NameAllocator:
                 return name
 
 
-def inline_calls(program):
+def inline_calls(program, in_loops=False):
     """A copy of `program` with each `Call` replaced by the callee's steps (renamed apart, and
     attributed to the caller's statement): code that is itself differentiated again must be
-    one function. A call of a Cell with its own bprop stays (reverse.py calls its methods)."""
+    one function. A call of a Cell with its own bprop stays (reverse.py calls its methods).
+    With `in_loops`, only the calls in loops (whose steps the optimizer then sees), and
+    `program` itself where there are none."""
     names, constants = copy.deepcopy(program.names), dict(program.constants)
 
-    def inline(block):
+    def inline(block, in_loop):
         out = []
         for step in block:
-            if isinstance(step, Call) and step.custom is None:
-                out += inline(_callee_steps(step, names, constants))
+            if isinstance(step, Call) and step.custom is None and (in_loop or not in_loops):
+                out += inline(_callee_steps(step, names, constants), in_loop)
             elif isinstance(step, If):
-                out.append(dataclasses.replace(step, body=inline(step.body), orelse=inline(step.orelse)))
+                out.append(dataclasses.replace(step, body=inline(step.body, in_loop),
+                                               orelse=inline(step.orelse, in_loop)))
             elif isinstance(step, Loop):
-                out.append(dataclasses.replace(step, head=inline(step.head), body=inline(step.body),
-                                               carry=inline(step.carry)))
+                out.append(dataclasses.replace(step, head=inline(step.head, True), body=inline(step.body, True),
+                                               carry=inline(step.carry, True)))
             else:
                 out.append(step)
         return out
 
-    return dataclasses.replace(program, body=inline(program.body), constants=constants, names=names,
-                               adjoints={})
+    body = inline(program.body, False)
+    if in_loops and names.used == program.names.used:
+        return program
+    return dataclasses.replace(program, body=body, constants=constants, names=names, adjoints={})
 
 
 def _callee_steps(call, names, constants):
