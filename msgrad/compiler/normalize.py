@@ -109,7 +109,7 @@ class ProgramBuilder:
         if isinstance(value, Parameter):
             return self.parameter(value, self.parameter_path(value), node)
         if isinstance(value, (Tensor, np.ndarray, np.generic)):
-            return self.array_constant(np.asarray(getattr(value, "_data", value)))
+            return self.array_constant(value)
         if isinstance(value, mstype.Type):
             return self.global_constant(value, value.name.lower())
         raise self.source.error(node, f"msgrad cannot use a {type(value).__name__} as an operand")
@@ -117,7 +117,7 @@ class ProgramBuilder:
     def array_constant(self, value):
         """`value`, or for a Tensor or array made in construct (`ops.zeros(...)`) the name of a
         global constant holding it."""
-        if isinstance(value, (Tensor, np.ndarray)) and not isinstance(value, Parameter):
+        if isinstance(value, (Tensor, np.ndarray, np.generic)) and not isinstance(value, Parameter):
             return self.global_constant(np.asarray(getattr(value, "_data", value)), "c")
         return value
 

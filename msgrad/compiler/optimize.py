@@ -96,9 +96,8 @@ def compute_row_products_before_loops(program, known):
     made before the loop, where `known` (shapes.Known) says u and x are matrices of one dtype;
     `program` itself where there is none."""
     names = copy.deepcopy(program.names)
-    assignments = [name for step in steps(program.body) for name in targets(step)]
-    defined = {op.target: op for op in walk(program.body)
-               if isinstance(op, Op) and assignments.count(op.target) == 1}
+    assignments = collections.Counter(name for step in steps(program.body) for name in targets(step))
+    defined = {op.target: op for op in walk(program.body) if isinstance(op, Op) and assignments[op.target] == 1}
 
     def rewrite(block):
         out = []
@@ -274,9 +273,7 @@ def multiply_ones_away(body, shapes, dtypes):
             shape, dtype = stmt.value.args
             seeds[stmt.targets[0].id] = (ast.literal_eval(shape), np.dtype(dtype.attr))
     computed = {s.targets[0].id for s in _walk_statements(body) if isinstance(s, ast.Assign)
-                and isinstance(s.targets[0], ast.Name) and s.targets[0].id in once
-                and (isinstance(s.value, (ast.BinOp, ast.UnaryOp)) or
-                     isinstance(s.value, ast.Call) and _is_ufunc(s.value.func))}
+                and isinstance(s.targets[0], ast.Name) and s.targets[0].id in once and _is_fresh_array(s.value)}
 
     def ones_times(seed, x):
         return isinstance(seed, ast.Name) and seed.id in seeds and isinstance(x, ast.Name) and \
@@ -305,9 +302,7 @@ def propagate_copies(body):
     read of a comes later in the copy's block, before b changes: at the top level, or in one
     iteration of a loop (`dh_1 = dh` at the head of a backward loop that ends `dh = ...`)."""
     binds = collections.Counter(name for s in _walk_statements(body) for name in _binds(s))
-    reads = collections.Counter(n.id for s in body for n in ast.walk(s)
-                                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
-    return _propagate(body, binds, reads)
+    return _propagate(body, binds, _read_counts(body))
 
 
 def _propagate(block, binds, reads):
@@ -347,7 +342,13 @@ def _binds(stmt):
 
 
 def _read_count(stmt, name):
-    return sum(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id == name for n in ast.walk(stmt))
+    return _read_counts([stmt])[name]
+
+
+def _read_counts(block):
+    """How often each name is read in `block`."""
+    return collections.Counter(n.id for s in block for n in ast.walk(s)
+                               if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
 
 
 def eliminate_dead_code(block, live):
@@ -486,7 +487,7 @@ def write_rows_once(body):
     the backward sweep of a top-level `for t in range(...)` that leaves t alone: each iteration
     has a row of its own, with nothing in it to add to."""
     statements = list(_walk_statements(body))
-    for forward, backward in _top_level_loops(body):
+    for forward, backward in _loop_pairs(body):
         if not _counts_up(forward) or forward.target.id in set().union(*map(assigned_names, backward.body)):
             continue
         for i, stmt in enumerate(backward.body):
@@ -495,10 +496,11 @@ def write_rows_once(body):
     return body
 
 
-def _top_level_loops(body):
-    """(forward, backward) for each loop of `body` itself whose backward sweep is in `body`."""
+def _loop_pairs(statements):
+    """(forward, backward) for each loop among `statements` whose backward sweep is there too:
+    `body` for the top level, `_walk_statements(body)` for every loop."""
     pairs = {}
-    for stmt in body:
+    for stmt in statements:
         if isinstance(stmt, _LOOPS) and getattr(stmt, "loop_key", None) is not None:
             pairs.setdefault(stmt.loop_key, [None, None])[0 if _saves(stmt) else 1] = stmt
     return [pair for pair in pairs.values() if None not in pair]
@@ -643,7 +645,7 @@ def _walk_statements(block):
 # -- loops: terms of saved values --------------------------------------------------------------
 def compute_saved_terms_before_loops(body, shapes, dtypes, names):
     """For each top-level loop (an inner loop's stacks would mix an outer loop's iterations)."""
-    for forward, backward in _top_level_loops(body):
+    for forward, backward in _loop_pairs(body):
         _saved_terms(body, forward, backward, shapes, dtypes, names)
     return body
 
@@ -740,12 +742,8 @@ _UFUNCS = frozenset(name for name in dir(np) if isinstance(getattr(np, name), np
 def count_down_backward_loops(body):
     """The backward sweep of `for t in range(n)` (a body that leaves t alone) is `for t in
     reversed(range(trips))`: it knows each iteration's t without saving it."""
-    loops = {}
-    for stmt in _walk_statements(body):
-        if isinstance(stmt, _LOOPS) and getattr(stmt, "loop_key", None) is not None:
-            loops.setdefault(stmt.loop_key, [None, None])[0 if _saves(stmt) else 1] = stmt
-    for forward, backward in loops.values():
-        if backward is not None and _counts_up(forward) and len(forward.iter.args) == 1 and \
+    for forward, backward in _loop_pairs(_walk_statements(body)):
+        if _counts_up(forward) and len(forward.iter.args) == 1 and \
                 forward.target.id not in set().union(*map(assigned_names, backward.body)):
             backward.target = ast.Name(forward.target.id, ast.Store())
             backward.iter = _call("reversed", backward.iter)
@@ -831,10 +829,7 @@ _IN_PLACE = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 def update_temporaries_in_place(body, shapes, dtypes):
     """For top-level statements, whose forward values have known shapes and dtypes. The result
     keeps its name, which the backward sweep reads (a temporary's own name goes)."""
-    everything = ast.Module(body=body, type_ignores=[])
-    reads = collections.Counter(n.id for n in ast.walk(everything) if isinstance(n, ast.Name)
-                                and isinstance(n.ctx, ast.Load))
-    once = _assigned_once(body)
+    reads, once = _read_counts(body), _assigned_once(body)
     writes, out = {}, []          # writes: a temporary's name -> its statements in `out`
     for stmt in body:
         target = stmt.targets[0].id if isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name) \
